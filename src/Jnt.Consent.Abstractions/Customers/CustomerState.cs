@@ -1,0 +1,108 @@
+using Jnt.Consent.Domain;
+using Jnt.Consent.Domain.Decisions;
+
+namespace Jnt.Consent.Abstractions.Customers;
+
+/// <summary>
+/// Everything held about one customer: the grain's persisted state. Field ids are never renumbered
+/// and every type has an alias, so stored data survives renames (Orleans' serializer is
+/// version-tolerant: unknown fields are skipped, missing ones keep their defaults).
+/// </summary>
+[GenerateSerializer, Alias("jnt.consent.CustomerState")]
+public sealed class CustomerState
+{
+    /// <summary>0 until the customer is created; then one more per recorded change.</summary>
+    [Id(0)] public long Version { get; set; }
+
+    [Id(1)] public CustomerProfile? Profile { get; set; }
+
+    /// <summary>One entry per purpose × channel cell that has ever been written.</summary>
+    [Id(2)] public List<ConsentCellRecord> Cells { get; set; } = [];
+
+    /// <summary>Append-only: every change, oldest first.</summary>
+    [Id(3)] public List<HistoryEntry> History { get; set; } = [];
+
+    /// <summary>Keyed hashes of the contact points that the contact index should list for this customer.</summary>
+    [Id(4)] public List<string> ContactKeys { get; set; } = [];
+
+    /// <summary>Keyed hashes the contact index is known to list: differs from <see cref="ContactKeys"/>
+    /// only while (or if a crash interrupted) an index update.</summary>
+    [Id(5)] public List<string> IndexedContactKeys { get; set; } = [];
+
+    public bool Exists => Version > 0 && Profile is not null;
+}
+
+[GenerateSerializer, Immutable, Alias("jnt.consent.CustomerProfile")]
+public sealed record CustomerProfile
+{
+    [Id(0)] public required CustomerGroup Group { get; init; }
+    [Id(1)] public string GivenName { get; init; } = "";
+    [Id(2)] public string FamilyName { get; init; } = "";
+    [Id(3)] public IReadOnlyList<string> Emails { get; init; } = [];
+    [Id(4)] public IReadOnlyList<string> Phones { get; init; } = [];
+    [Id(5)] public PostalAddressRecord? Address { get; init; }
+    [Id(6)] public DateOnly? BirthDate { get; init; }
+    /// <summary>Keyed hash of the henkilötunnus; the code itself is never stored.</summary>
+    [Id(7)] public string? PersonalIdentityCodeHash { get; init; }
+    [Id(8)] public DateTimeOffset CustomerSince { get; init; }
+    [Id(9)] public DateTimeOffset? RelationshipEndedAt { get; init; }
+    [Id(10)] public bool ContactObtainedInSale { get; init; }
+
+    public bool IsExistingCustomerAt(DateTimeOffset now) =>
+        CustomerSince <= now && (RelationshipEndedAt is null || RelationshipEndedAt > now);
+}
+
+[GenerateSerializer, Immutable, Alias("jnt.consent.PostalAddress")]
+public sealed record PostalAddressRecord(
+    [property: Id(0)] string Street,
+    [property: Id(1)] string PostalCode,
+    [property: Id(2)] string City,
+    [property: Id(3)] string Country);
+
+/// <summary>Who recorded a change, where it came from, and the evidence: the proof GDPR 7(1) asks for.</summary>
+[GenerateSerializer, Immutable, Alias("jnt.consent.Provenance")]
+public sealed record ProvenanceRecord(
+    [property: Id(0)] ConsentSource Source,
+    [property: Id(1)] string Actor,
+    [property: Id(2)] string Evidence,
+    [property: Id(3)] string Note);
+
+/// <summary>The latest status of one purpose × channel cell.</summary>
+[GenerateSerializer, Immutable, Alias("jnt.consent.ConsentCell")]
+public sealed record ConsentCellRecord(
+    [property: Id(0)] Purpose Purpose,
+    [property: Id(1)] Channel Channel,
+    [property: Id(2)] ConsentCellStatus Status,
+    [property: Id(3)] DateTimeOffset RecordedAt,
+    [property: Id(4)] ProvenanceRecord Provenance,
+    [property: Id(5)] DateTimeOffset? ExpiresAt,
+    [property: Id(6)] long Version);
+
+[GenerateSerializer, Alias("jnt.consent.HistoryKind")]
+public enum HistoryKind
+{
+    CustomerCreated = 1,
+    ProfileUpdated = 2,
+    ConsentRecorded = 3,
+    ConsentWithdrawn = 4,
+    ObjectionRecorded = 5,
+}
+
+/// <summary>One change, as recorded. Never edited or removed.</summary>
+[GenerateSerializer, Immutable, Alias("jnt.consent.HistoryEntry")]
+public sealed record HistoryEntry
+{
+    [Id(0)] public required long Version { get; init; }
+    [Id(1)] public required HistoryKind Kind { get; init; }
+    [Id(2)] public required DateTimeOffset RecordedAt { get; init; }
+    [Id(3)] public required ProvenanceRecord Provenance { get; init; }
+    [Id(4)] public IReadOnlyList<Purpose> Purposes { get; init; } = [];
+    [Id(5)] public IReadOnlyList<Channel> Channels { get; init; } = [];
+    [Id(6)] public DateTimeOffset? ExpiresAt { get; init; }
+    /// <summary>For profile changes: the names of the changed fields, never their values.</summary>
+    [Id(7)] public IReadOnlyList<string> ChangedFields { get; init; } = [];
+    [Id(8)] public required string PolicyVersion { get; init; }
+    [Id(9)] public string? IdempotencyKey { get; init; }
+    /// <summary>A digest of the request that made this change, to tell a retry from a reused key.</summary>
+    [Id(10)] public string? RequestDigest { get; init; }
+}

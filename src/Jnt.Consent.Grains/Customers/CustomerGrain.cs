@@ -1,0 +1,250 @@
+using Jnt.Consent.Abstractions.ContactPoints;
+using Jnt.Consent.Abstractions.Customers;
+using Jnt.Consent.Domain;
+using Jnt.Consent.Domain.Decisions;
+using Jnt.Consent.Grains.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Jnt.Consent.Grains.Customers;
+
+/// <summary>
+/// One customer's consent and prohibition state and its append-only history. The only writer of
+/// that state: every change is applied here, persisted, and only then acknowledged.
+/// </summary>
+public sealed class CustomerGrain : Grain, ICustomerGrain
+{
+    private readonly IPersistentState<CustomerState> state;
+    private readonly DurableWrite<CustomerState> durable;
+    private readonly TimeProvider time;
+    private readonly ILogger<CustomerGrain> logger;
+
+    public CustomerGrain(
+        [PersistentState(StorageNames.CustomerState, StorageNames.ConsentStore)] IPersistentState<CustomerState> state,
+        TimeProvider time,
+        ILogger<CustomerGrain> logger)
+    {
+        this.state = state;
+        this.time = time;
+        this.logger = logger;
+        durable = new DurableWrite<CustomerState>(state, DeactivateOnIdle);
+    }
+
+    private CustomerState Current => state.State;
+
+    private string CustomerId => CustomerKeys.FromGrainKey(this.GetPrimaryKeyString());
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A crash between persisting a profile and updating the contact index leaves the two apart;
+        // the next activation finishes the job.
+        if (Current.Exists && !ContactIndexIsCurrent())
+        {
+            await TrySyncContactIndex();
+        }
+    }
+
+    public async Task<WriteOutcome> Upsert(UpsertCustomerCommand command)
+    {
+        await durable.EnsureCurrent();
+        var digest = RequestDigest.Of(command);
+        if (Precheck(command.Controls, digest, requireExisting: false) is { } early)
+        {
+            await TrySyncContactIndex();
+            return early;
+        }
+
+        var now = time.GetUtcNow();
+        var created = !Current.Exists;
+        var profile = MergeProfile(Current.Profile, command, now);
+        var changedFields = created ? [] : ProfileDiff.ChangedFields(Current.Profile!, profile);
+        if (!created && changedFields.Count == 0 && SameKeys(Current.ContactKeys, command.ContactKeys))
+        {
+            // Nothing changed: nothing to record. Upserting the same profile twice is idempotent by nature.
+            return new WriteOutcome(WriteStatus.Applied, Current.Version, now, Created: false, Detail: null);
+        }
+
+        Current.Version++;
+        Current.Profile = profile;
+        Current.ContactKeys = [.. command.ContactKeys.Distinct(StringComparer.Ordinal)];
+        Current.History.Add(new HistoryEntry
+        {
+            Version = Current.Version,
+            Kind = created ? HistoryKind.CustomerCreated : HistoryKind.ProfileUpdated,
+            RecordedAt = now,
+            Provenance = command.Provenance,
+            ChangedFields = changedFields,
+            PolicyVersion = PolicyVersion.Current,
+            IdempotencyKey = command.Controls.IdempotencyKey,
+            RequestDigest = digest,
+        });
+        await Commit();
+        await TrySyncContactIndex();
+        return new WriteOutcome(WriteStatus.Applied, Current.Version, now, created, Detail: null);
+    }
+
+    public async Task<WriteOutcome> ChangeConsent(ChangeConsentCommand command)
+    {
+        await durable.EnsureCurrent();
+        var digest = RequestDigest.Of(command);
+        if (Precheck(command.Controls, digest, requireExisting: true) is { } early)
+        {
+            return early;
+        }
+        var now = time.GetUtcNow();
+        if (ConsentChangeRules.Validate(command, now) is { } invalid)
+        {
+            return new WriteOutcome(WriteStatus.Rejected, Current.Version, now, Created: false, invalid);
+        }
+
+        Current.Version++;
+        foreach (var purpose in command.Purposes)
+        {
+            foreach (var channel in command.Channels)
+            {
+                var existing = Current.Cells.FindIndex(c => c.Purpose == purpose && c.Channel == channel);
+                var before = existing >= 0 ? Current.Cells[existing] : null;
+                var after = ConsentChangeRules.Apply(before, command, purpose, channel, now, Current.Version);
+                if (after is null)
+                {
+                    continue;
+                }
+                if (existing >= 0)
+                {
+                    Current.Cells[existing] = after;
+                }
+                else
+                {
+                    Current.Cells.Add(after);
+                }
+            }
+        }
+        Current.History.Add(new HistoryEntry
+        {
+            Version = Current.Version,
+            Kind = command.Change switch
+            {
+                ConsentChange.Consent => HistoryKind.ConsentRecorded,
+                ConsentChange.Withdrawal => HistoryKind.ConsentWithdrawn,
+                _ => HistoryKind.ObjectionRecorded,
+            },
+            RecordedAt = now,
+            Provenance = command.Provenance,
+            Purposes = command.Purposes,
+            Channels = command.Channels,
+            ExpiresAt = command.Change == ConsentChange.Consent ? command.ExpiresAt : null,
+            PolicyVersion = PolicyVersion.Current,
+            IdempotencyKey = command.Controls.IdempotencyKey,
+            RequestDigest = digest,
+        });
+        await Commit();
+        return new WriteOutcome(WriteStatus.Applied, Current.Version, now, Created: false, Detail: null);
+    }
+
+    public async Task<CustomerSnapshot?> Get()
+    {
+        await durable.EnsureCurrent();
+        return Current.Exists
+            ? new CustomerSnapshot(CustomerId, Current.Profile!, [.. Current.Cells], Current.Version)
+            : null;
+    }
+
+    public async Task<IReadOnlyList<HistoryEntry>?> GetHistory()
+    {
+        await durable.EnsureCurrent();
+        return Current.Exists ? [.. Current.History] : null;
+    }
+
+    public async Task<CheckOutcome> Check(Purpose purpose, Channel channel, CampaignFacts campaign)
+    {
+        await durable.EnsureCurrent();
+        var facts = CustomerFacts.For(Current.Exists ? Current.Profile : null, Current.Cells, purpose, channel, campaign.ToContext(), time.GetUtcNow());
+        return CheckOutcome.From(ConsentDecisionTable.Decide(facts));
+    }
+
+    /// <summary>Replays a retried request, or refuses one that cannot apply; null means go ahead.</summary>
+    private WriteOutcome? Precheck(WriteControls controls, string digest, bool requireExisting)
+    {
+        var now = time.GetUtcNow();
+        if (controls.IdempotencyKey is { } key)
+        {
+            var earlier = Current.History.FindLast(h => string.Equals(h.IdempotencyKey, key, StringComparison.Ordinal));
+            if (earlier is not null)
+            {
+                return string.Equals(earlier.RequestDigest, digest, StringComparison.Ordinal)
+                    ? new WriteOutcome(WriteStatus.Replayed, earlier.Version, earlier.RecordedAt, earlier.Kind == HistoryKind.CustomerCreated, null)
+                    : new WriteOutcome(WriteStatus.IdempotencyKeyReused, Current.Version, now, false,
+                        "the idempotency key was already used for a different request");
+            }
+        }
+        if (requireExisting && !Current.Exists)
+        {
+            return new WriteOutcome(WriteStatus.NotFound, 0, now, false, "customer not found");
+        }
+        if (controls.ExpectedVersion is { } expected && expected != Current.Version)
+        {
+            return new WriteOutcome(WriteStatus.VersionMismatch, Current.Version, now, false,
+                $"expected version {expected}, current version is {Current.Version}");
+        }
+        return null;
+    }
+
+    private static CustomerProfile MergeProfile(CustomerProfile? stored, UpsertCustomerCommand command, DateTimeOffset now)
+    {
+        var incoming = command.Profile;
+        var since = command.CustomerSinceGiven ? incoming.CustomerSince : stored?.CustomerSince ?? now;
+        // The identity code is never returned, so a caller cannot resend it: absent means "keep".
+        var codeHash = incoming.PersonalIdentityCodeHash ?? stored?.PersonalIdentityCodeHash;
+        var birthDate = incoming.BirthDate ?? (incoming.PersonalIdentityCodeHash is null ? stored?.BirthDate : null);
+        return incoming with { CustomerSince = since, PersonalIdentityCodeHash = codeHash, BirthDate = birthDate };
+    }
+
+    private async Task Commit()
+    {
+        try
+        {
+            await durable.Commit();
+        }
+        catch (Exception ex)
+        {
+            CustomerLog.PersistFailed(logger, ex);
+            throw;
+        }
+    }
+
+    private bool ContactIndexIsCurrent() => SameKeys(Current.ContactKeys, Current.IndexedContactKeys);
+
+    private static bool SameKeys(IEnumerable<string> a, IEnumerable<string> b) =>
+        new HashSet<string>(a, StringComparer.Ordinal).SetEquals(b);
+
+    /// <summary>
+    /// Brings the contact index in line with the profile. Failure is not the caller's failure (the
+    /// profile change is already durable); it is retried on the next write or activation.
+    /// </summary>
+    private async Task TrySyncContactIndex()
+    {
+        if (ContactIndexIsCurrent())
+        {
+            return;
+        }
+        try
+        {
+            var wanted = Current.ContactKeys.ToHashSet(StringComparer.Ordinal);
+            var indexed = Current.IndexedContactKeys.ToHashSet(StringComparer.Ordinal);
+            var customerId = CustomerId;
+            foreach (var key in wanted.Except(indexed))
+            {
+                await GrainFactory.GetGrain<IContactPointGrain>(key).Link(customerId);
+            }
+            foreach (var key in indexed.Except(wanted))
+            {
+                await GrainFactory.GetGrain<IContactPointGrain>(key).Unlink(customerId);
+            }
+            Current.IndexedContactKeys = [.. Current.ContactKeys];
+            await durable.Commit();
+        }
+        catch (Exception ex)
+        {
+            CustomerLog.ContactIndexFailed(logger, ex);
+        }
+    }
+}
