@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The test command: builds the solution, runs every test project, and ends with one line
+# "N passed, N failed, N skipped" summed over all of them. Exit code 0 only if all passed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+configuration="${CONFIGURATION:-Release}"
+results="$(mktemp -d -t jnt-consent-tests.XXXXXX)"
+trap 'rm -rf "$results"' EXIT
+
+if ! dotnet build Jnt.Consent.sln -c "$configuration" -nologo -v quiet; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+status=0
+projects=(tests/*/*.csproj)
+for project in "${projects[@]}"; do
+  name="$(basename "$project" .csproj)"
+  echo "== $name"
+  if ! dotnet test "$project" -c "$configuration" --no-build -nologo \
+      --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
+      --results-directory "$results"; then
+    status=1
+  fi
+done
+
+passed=0; failed=0; skipped=0
+for project in "${projects[@]}"; do
+  name="$(basename "$project" .csproj)"
+  trx="$results/$name.trx"
+  if [[ ! -f "$trx" ]]; then
+    # The runner died before writing results: count the project as one failure.
+    echo "no results from $name"
+    failed=$((failed + 1)); status=1
+    continue
+  fi
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
+  count() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
+  p="$(count passed)"; f="$(count failed)"; e="$(count error)"; t="$(count timeout)"; n="$(count notExecuted)"
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0}))
+  skipped=$((skipped + ${n:-0}))
+done
+if (( failed > 0 )); then status=1; fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status

@@ -1,0 +1,169 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Jnt.Consent.Abstractions.Customers;
+using Jnt.Consent.Api.V1;
+using Jnt.Consent.Domain.Decisions;
+using V1 = Jnt.Consent.Api.V1;
+using Domain = Jnt.Consent.Domain;
+
+namespace Jnt.Consent.Server.Api;
+
+/// <summary>The customer-service API: translates messages, calls the customer's grain, translates back.</summary>
+public sealed class CustomerApi(IGrainFactory grains, RequestReader reader, TimeProvider time) : CustomerService.CustomerServiceBase
+{
+    public override async Task<UpsertCustomerResponse> UpsertCustomer(UpsertCustomerRequest request, ServerCallContext context)
+    {
+        var command = reader.Read(request);
+        var outcome = await Customer(request.CustomerId).Upsert(command);
+        return new UpsertCustomerResponse { Created = outcome.Created, Result = WriteResults.ToProto(outcome) };
+    }
+
+    public override async Task<V1.Customer> GetCustomer(GetCustomerRequest request, ServerCallContext context)
+    {
+        var id = RequestReader.RequireCustomerId(request.CustomerId);
+        var snapshot = await Customer(id).Get() ?? throw NotFound();
+        return CustomerViews.ToProto(snapshot, time.GetUtcNow());
+    }
+
+    public override Task<WriteResult> RecordConsent(RecordConsentRequest request, ServerCallContext context) =>
+        Change(reader.Read(ConsentChange.Consent, request.CustomerId, request.Scope, request.Provenance, request.ExpiresAt, request.Options), request.CustomerId);
+
+    public override Task<WriteResult> WithdrawConsent(WithdrawConsentRequest request, ServerCallContext context) =>
+        Change(reader.Read(ConsentChange.Withdrawal, request.CustomerId, request.Scope, request.Provenance, null, request.Options), request.CustomerId);
+
+    public override Task<WriteResult> RecordObjection(RecordObjectionRequest request, ServerCallContext context) =>
+        Change(reader.Read(ConsentChange.Objection, request.CustomerId, request.Scope, request.Provenance, null, request.Options), request.CustomerId);
+
+    public override async Task<GetHistoryResponse> GetHistory(GetHistoryRequest request, ServerCallContext context)
+    {
+        var id = RequestReader.RequireCustomerId(request.CustomerId);
+        var history = await Customer(id).GetHistory() ?? throw NotFound();
+        var response = new GetHistoryResponse { CustomerId = id };
+        response.Events.AddRange(history.Select(CustomerViews.ToProto));
+        return response;
+    }
+
+    private async Task<WriteResult> Change(ChangeConsentCommand command, string customerId) =>
+        WriteResults.ToProto(await Customer(customerId).ChangeConsent(command));
+
+    private ICustomerGrain Customer(string customerId) => grains.GetGrain<ICustomerGrain>(CustomerKeys.ToGrainKey(customerId));
+
+    private static RpcException NotFound() => new(new Grpc.Core.Status(StatusCode.NotFound, "customer_id: no such customer"));
+}
+
+/// <summary>Write outcomes on the wire: success becomes a WriteResult, anything else its status code.</summary>
+public static class WriteResults
+{
+    public static WriteResult ToProto(WriteOutcome outcome) => outcome.Status switch
+    {
+        WriteStatus.Applied or WriteStatus.Replayed => new WriteResult
+        {
+            Version = outcome.Version,
+            Replayed = outcome.Status == WriteStatus.Replayed,
+            RecordedAt = Timestamp.FromDateTimeOffset(outcome.RecordedAt),
+        },
+        WriteStatus.NotFound => throw new RpcException(new Grpc.Core.Status(StatusCode.NotFound, "customer_id: no such customer")),
+        WriteStatus.VersionMismatch => throw new RpcException(new Grpc.Core.Status(StatusCode.FailedPrecondition, $"options.expected_version: {outcome.Detail}")),
+        WriteStatus.IdempotencyKeyReused => throw new RpcException(new Grpc.Core.Status(StatusCode.FailedPrecondition, $"options.idempotency_key: {outcome.Detail}")),
+        _ => throw FieldErrors.ForField("scope", outcome.Detail ?? "rejected"),
+    };
+}
+
+/// <summary>Stored customer state as the wire shows it, with each cell's current answer.</summary>
+public static class CustomerViews
+{
+    public static V1.Customer ToProto(CustomerSnapshot snapshot, DateTimeOffset now)
+    {
+        var profile = snapshot.Profile;
+        var customer = new V1.Customer
+        {
+            CustomerId = snapshot.CustomerId,
+            Group = ProtoEnums.ToProto(profile.Group),
+            GivenName = profile.GivenName,
+            FamilyName = profile.FamilyName,
+            HasPersonalIdentityCode = profile.PersonalIdentityCodeHash is not null,
+            CustomerSince = Timestamp.FromDateTimeOffset(profile.CustomerSince),
+            ContactObtainedInSale = profile.ContactObtainedInSale,
+            Version = snapshot.Version,
+            PolicyVersion = PolicyVersion.Current,
+        };
+        customer.Emails.AddRange(profile.Emails);
+        customer.Phones.AddRange(profile.Phones);
+        if (profile.Address is { } a)
+        {
+            customer.Address = new PostalAddress { Street = a.Street, PostalCode = a.PostalCode, City = a.City, Country = a.Country };
+        }
+        if (profile.BirthDate is { } birth)
+        {
+            customer.BirthDate = Timestamp.FromDateTime(birth.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+        }
+        if (profile.RelationshipEndedAt is { } ended)
+        {
+            customer.RelationshipEndedAt = Timestamp.FromDateTimeOffset(ended);
+        }
+        foreach (var purpose in Domain.Purposes.All)
+        {
+            foreach (var channel in Domain.Channels.All)
+            {
+                var cell = snapshot.Cells.FirstOrDefault(c => c.Purpose == purpose && c.Channel == channel);
+                var decision = ConsentDecisionTable.Decide(
+                    CustomerFacts.For(profile, snapshot.Cells, purpose, channel, Domain.Decisions.CampaignContext.None, now));
+                var view = new V1.ConsentCell
+                {
+                    Purpose = ProtoEnums.ToProto(purpose),
+                    Channel = ProtoEnums.ToProto(channel),
+                    Status = ProtoEnums.ToProto(cell?.Status ?? ConsentCellStatus.None),
+                    Allowed = decision.Allowed,
+                    Reason = ProtoEnums.ToProto(decision.Reason),
+                };
+                if (cell is not null)
+                {
+                    view.RecordedAt = Timestamp.FromDateTimeOffset(cell.RecordedAt);
+                    view.Provenance = ToProto(cell.Provenance);
+                    if (cell.ExpiresAt is { } expiry)
+                    {
+                        view.ExpiresAt = Timestamp.FromDateTimeOffset(expiry);
+                    }
+                }
+                customer.Consents.Add(view);
+            }
+        }
+        return customer;
+    }
+
+    public static HistoryEvent ToProto(HistoryEntry entry)
+    {
+        var view = new HistoryEvent
+        {
+            Version = entry.Version,
+            Kind = entry.Kind switch
+            {
+                HistoryKind.CustomerCreated => HistoryEventKind.CustomerCreated,
+                HistoryKind.ProfileUpdated => HistoryEventKind.ProfileUpdated,
+                HistoryKind.ConsentRecorded => HistoryEventKind.ConsentRecorded,
+                HistoryKind.ConsentWithdrawn => HistoryEventKind.ConsentWithdrawn,
+                HistoryKind.ObjectionRecorded => HistoryEventKind.ObjectionRecorded,
+                _ => HistoryEventKind.Unspecified,
+            },
+            RecordedAt = Timestamp.FromDateTimeOffset(entry.RecordedAt),
+            Provenance = ToProto(entry.Provenance),
+            PolicyVersion = entry.PolicyVersion,
+        };
+        view.Purposes.AddRange(entry.Purposes.Select(ProtoEnums.ToProto));
+        view.Channels.AddRange(entry.Channels.Select(ProtoEnums.ToProto));
+        view.ChangedFields.AddRange(entry.ChangedFields);
+        if (entry.ExpiresAt is { } expiry)
+        {
+            view.ExpiresAt = Timestamp.FromDateTimeOffset(expiry);
+        }
+        return view;
+    }
+
+    private static Provenance ToProto(ProvenanceRecord record) => new()
+    {
+        Source = ProtoEnums.ToProto(record.Source),
+        Actor = record.Actor,
+        Evidence = record.Evidence,
+        Note = record.Note,
+    };
+}

@@ -1,0 +1,49 @@
+using System.Data.Common;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+
+namespace Jnt.Consent.Server.Api;
+
+/// <summary>
+/// A write that storage did not take is UNAVAILABLE (retry later; nothing was recorded), not an
+/// opaque UNKNOWN. Messages stay generic: exception text may carry SQL or values.
+/// </summary>
+public sealed partial class StorageFailureInterceptor(ILogger<StorageFailureInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (RpcException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            LogUnavailable(logger, context.Method, ex.GetType().Name);
+            throw new RpcException(new Status(StatusCode.Unavailable, "storage is unavailable; nothing was recorded, retry later"));
+        }
+        catch (Exception ex)
+        {
+            LogInternal(logger, context.Method, ex);
+            throw new RpcException(new Status(StatusCode.Internal, "internal error"));
+        }
+    }
+
+    private static bool IsUnavailable(Exception ex) => ex switch
+    {
+        DbException or TimeoutException or OrleansException or SiloUnavailableException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(IsUnavailable),
+        _ => ex.InnerException is { } inner && IsUnavailable(inner),
+    };
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "{Method} failed: storage or cluster unavailable ({ExceptionType})")]
+    private static partial void LogUnavailable(ILogger logger, string method, string exceptionType);
+
+    // Our own exception messages never carry request values, so the stack trace may be logged.
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "{Method} failed unexpectedly")]
+    private static partial void LogInternal(ILogger logger, string method, Exception exception);
+}

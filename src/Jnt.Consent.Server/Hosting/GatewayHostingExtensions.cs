@@ -1,0 +1,111 @@
+using Jnt.Consent.Grains.Storage;
+using Jnt.Consent.Server.Api;
+using Jnt.Consent.Server.Demo;
+using Jnt.Consent.Server.Privacy;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace Jnt.Consent.Server.Hosting;
+
+/// <summary>The gateway's wiring: options, the Orleans silo, storage, and the gRPC API.</summary>
+public static class GatewayHostingExtensions
+{
+    /// <summary>Reads and checks the settings; the silo is configured from them before the host is built.</summary>
+    public static GatewayOptions ReadGatewayOptions(this IConfiguration configuration)
+    {
+        var options = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        StartupChecks.ThrowIfInvalid(options, configuration);
+        return options;
+    }
+
+    public static WebApplicationBuilder AddConsentGateway(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.ReadGatewayOptions();
+        var storage = StorageProfile.For(options, builder.Configuration);
+        builder.Services.AddOptions<GatewayOptions>()
+            .Bind(builder.Configuration.GetSection(GatewayOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(storage);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new Pseudonymiser(PseudonymisationKeySource.Load(options)));
+        builder.Services.AddSingleton<RequestReader>();
+        builder.Services.AddHostedService<DemoSeeder>();
+        builder.Services.AddHostedService<ReadyAnnouncer>();
+
+        builder.UseOrleans(silo =>
+        {
+            if (options.Profile == GatewayProfile.Embedded)
+            {
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            }
+            else
+            {
+                silo.Configure<ClusterOptions>(cluster =>
+                {
+                    cluster.ServiceId = options.ServiceId;
+                    cluster.ClusterId = options.ClusterId;
+                });
+                silo.ConfigureEndpoints(StartupChecks.AdvertisedAddress(options), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+                silo.UseAdoNetClustering(clustering =>
+                {
+                    clustering.Invariant = storage.Invariant;
+                    clustering.ConnectionString = storage.ConnectionString;
+                });
+            }
+            silo.AddAdoNetGrainStorage(StorageNames.ConsentStore, store => store.Configure<Serializer>((o, serializer) =>
+            {
+                o.Invariant = storage.Invariant;
+                o.ConnectionString = storage.ConnectionString;
+                // Orleans' own serializer is version-tolerant by field id and type alias, unlike the
+                // default JSON one that stores CLR type names.
+                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                // Erasure must remove the row, not leave a cleared payload behind.
+                o.DeleteStateOnClear = true;
+            }));
+        });
+
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.Interceptors.Add<StorageFailureInterceptor>();
+            grpc.MaxReceiveMessageSize = 1024 * 1024;
+        });
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks().AddCheck("silo", () => HealthCheckResult.Healthy());
+        return builder;
+    }
+
+    /// <summary>
+    /// Before the silo reads its queries from the database: migrate if asked, otherwise refuse to
+    /// start against a schema older than this build expects.
+    /// </summary>
+    public static async Task PrepareStorageAsync(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value;
+        var storage = app.Services.GetRequiredService<StorageProfile>();
+        if (options.ShouldMigrateOnStart)
+        {
+            var report = await storage.MigrateAsync(options);
+            GatewayLog.SchemaReady(app.Logger, report.VersionBefore, report.VersionAfter);
+            return;
+        }
+        var (current, latest) = await storage.SchemaVersionAsync();
+        if (current < latest)
+        {
+            throw new InvalidOperationException(
+                $"The database schema is at version {current}; this build needs {latest}. Run the `migrate` command, or set Gateway:MigrateOnStart=true.");
+        }
+        GatewayLog.SchemaReady(app.Logger, current, current);
+    }
+
+    public static WebApplication MapConsentGateway(this WebApplication app)
+    {
+        app.MapGrpcService<CustomerApi>();
+        app.MapGrpcService<SuppressionApi>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+
+namespace Jnt.Consent.Server.Hosting;
+
+/// <summary>
+/// Settings that depend on each other (which the per-field attributes cannot see), checked before
+/// anything starts, each failure naming the setting to fix.
+/// </summary>
+public static class StartupChecks
+{
+    public static void ThrowIfInvalid(GatewayOptions options, IConfiguration configuration)
+    {
+        var errors = new List<string>();
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true))
+        {
+            errors.AddRange(results.Select(r => $"{GatewayOptions.Section}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
+        }
+        if (!Enum.IsDefined(options.Profile))
+        {
+            errors.Add($"{GatewayOptions.Section}:Profile: must be Embedded or Production");
+        }
+        if (options.Profile == GatewayProfile.Production)
+        {
+            if (string.IsNullOrWhiteSpace(configuration.GetConnectionString(StorageProfile.PostgresConnectionName)))
+            {
+                errors.Add($"ConnectionStrings:{StorageProfile.PostgresConnectionName}: required by the Production profile (PostgreSQL storage and cluster membership)");
+            }
+            if (string.IsNullOrWhiteSpace(options.PseudonymisationKey))
+            {
+                errors.Add($"{GatewayOptions.Section}:PseudonymisationKey: required by the Production profile (every silo must hash with the same key)");
+            }
+            if (options.AdvertisedAddress is { Length: > 0 } address && !IPAddress.TryParse(address, out _))
+            {
+                errors.Add($"{GatewayOptions.Section}:AdvertisedAddress: not an IP address");
+            }
+        }
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(GatewayOptions.Section, typeof(GatewayOptions), errors);
+        }
+    }
+
+    public static IPAddress AdvertisedAddress(GatewayOptions options)
+    {
+        if (options.AdvertisedAddress is { Length: > 0 } configured)
+        {
+            return IPAddress.Parse(configured);
+        }
+        return NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+            ?? IPAddress.Loopback;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Security.Cryptography;
+using Jnt.Consent.Server.Hosting;
+
+namespace Jnt.Consent.Server.Privacy;
+
+/// <summary>Finds the pseudonymisation key: configured, or (embedded profile) generated once and
+/// kept in a file readable only by its owner.</summary>
+public static class PseudonymisationKeySource
+{
+    public const string FileName = "pseudonymisation.key";
+
+    public static byte[] Load(GatewayOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(options.PseudonymisationKey))
+        {
+            byte[] configured;
+            try
+            {
+                configured = Convert.FromBase64String(options.PseudonymisationKey);
+            }
+            catch (FormatException)
+            {
+                throw new InvalidOperationException("Gateway:PseudonymisationKey is not valid base64.");
+            }
+            return configured.Length >= 32
+                ? configured
+                : throw new InvalidOperationException("Gateway:PseudonymisationKey must decode to at least 32 bytes.");
+        }
+
+        if (options.Profile != GatewayProfile.Embedded)
+        {
+            throw new InvalidOperationException("Gateway:PseudonymisationKey is required outside the embedded profile.");
+        }
+        Directory.CreateDirectory(options.DataDirectory);
+        var path = Path.Combine(options.DataDirectory, FileName);
+        if (File.Exists(path))
+        {
+            var stored = Convert.FromBase64String(File.ReadAllText(path).Trim());
+            return stored.Length >= 32
+                ? stored
+                : throw new InvalidOperationException($"The key in {path} is shorter than 32 bytes.");
+        }
+        var key = RandomNumberGenerator.GetBytes(32);
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, Convert.ToBase64String(key));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        File.Move(temporary, path);
+        return key;
+    }
+}

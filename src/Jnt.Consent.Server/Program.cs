@@ -1,0 +1,21 @@
+using Jnt.Consent.Server.Hosting;
+
+if (args.Length > 0 && args[0] == MigrateCommand.Name)
+{
+    return await MigrateCommand.RunAsync(args[1..]);
+}
+
+// Settings files are read from the build output, whatever the working directory; relative data
+// paths (Gateway:DataDirectory) are relative to the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    ContentRootPath = AppContext.BaseDirectory,
+});
+builder.AddConsentGateway();
+
+var app = builder.Build();
+await app.PrepareStorageAsync();
+app.MapConsentGateway();
+await app.RunAsync();
+return 0;

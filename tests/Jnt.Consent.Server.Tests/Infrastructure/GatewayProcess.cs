@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using Grpc.Net.Client;
+using Jnt.Consent.Api.V1;
+
+namespace Jnt.Consent.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The gateway as a separate OS process, exactly as `dotnet run` starts it: so that a test can stop
+/// it, restart it, or kill -9 it. Waits for the gateway's own "ready" line, never for a fixed time.
+/// </summary>
+public sealed partial class GatewayProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+    private readonly TaskCompletionSource<Uri> ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private GrpcChannel? channel;
+
+    private GatewayProcess(Process process) => this.process = process;
+
+    public Uri Address { get; private set; } = null!;
+
+    public string DataDirectory { get; private init; } = "";
+
+    public GrpcChannel Channel => channel ??= GrpcChannel.ForAddress(Address);
+
+    public CustomerService.CustomerServiceClient Customers => new(Channel);
+
+    public SuppressionService.SuppressionServiceClient Suppression => new(Channel);
+
+    /// <summary>Everything the process wrote so far (stdout and stderr).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    public static async Task<GatewayProcess> StartAsync(string dataDirectory, params string[] extraArguments)
+    {
+        var arguments = new List<string>
+        {
+            ServerAssembly(),
+            "--Kestrel:Endpoints:Grpc:Url=http://127.0.0.1:0",
+            $"--Gateway:DataDirectory={dataDirectory}",
+            $"--Gateway:SiloPort={FreePort()}",
+            "--Logging:LogLevel:Default=Information",
+        };
+        arguments.AddRange(extraArguments);
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = dataDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var gateway = new GatewayProcess(process) { DataDirectory = dataDirectory };
+        process.OutputDataReceived += (_, e) => gateway.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => gateway.OnLine(e.Data);
+        process.Exited += (_, _) => gateway.ready.TrySetException(
+            new InvalidOperationException($"The gateway exited before it was ready:\n{gateway.Output}"));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            gateway.Address = await gateway.ready.Task.WaitAsync(StartTimeout);
+        }
+        catch (TimeoutException)
+        {
+            await gateway.KillAsync();
+            throw new TimeoutException($"The gateway was not ready within {StartTimeout}:\n{gateway.Output}");
+        }
+        return gateway;
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, nothing is flushed by the process.</summary>
+    public async Task KillAsync()
+    {
+        channel?.Dispose();
+        channel = null;
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>SIGTERM: the graceful shutdown a service manager would ask for.</summary>
+    public async Task StopAsync()
+    {
+        channel?.Dispose();
+        channel = null;
+        if (!process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+        }
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+        var match = ReadyLine().Match(line);
+        if (match.Success)
+        {
+            ready.TrySetResult(new Uri(match.Groups["address"].Value));
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string ServerAssembly()
+    {
+        // tests/Jnt.Consent.Server.Tests/bin/<Configuration>/net10.0 -> src/Jnt.Consent.Server/bin/<Configuration>/net10.0
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory);
+        var framework = testOutput.Name;
+        var configuration = testOutput.Parent!.Name;
+        var root = testOutput.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+        var path = Path.Combine(root, "src", "Jnt.Consent.Server", "bin", configuration, framework, "Jnt.Consent.Server.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("Build the server first.", path);
+    }
+
+    [GeneratedRegex(@"gateway ready on (?<address>http://[^\s,]+)")]
+    private static partial Regex ReadyLine();
+}
