@@ -6,13 +6,27 @@ cd "$(dirname "$0")/.."
 
 configuration="${CONFIGURATION:-Release}"
 results="$(mktemp -d -t jnt-consent-tests.XXXXXX)"
-trap 'rm -rf "$results"' EXIT
+services="$(mktemp -d -t jnt-consent-services.XXXXXX)"
+cleanup() {
+  bash scripts/test-services.sh stop "$services" || true
+  rm -rf "$results" "$services"
+}
+trap cleanup EXIT
 
 if ! dotnet build Jnt.Consent.sln -c "$configuration" -nologo -v quiet; then
   echo "build failed"
   echo "0 passed, 1 failed"
   exit 1
 fi
+
+# Real PostgreSQL and Redis for the integration tests; stopped by the trap, also when tests fail.
+if ! bash scripts/test-services.sh start "$services"; then
+  echo "could not start the test services"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+# shellcheck disable=SC1091
+source "$services/env"
 
 status=0
 projects=(tests/*/*.csproj)

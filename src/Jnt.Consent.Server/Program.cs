@@ -4,6 +4,10 @@ if (args.Length > 0 && args[0] == MigrateCommand.Name)
 {
     return await MigrateCommand.RunAsync(args[1..]);
 }
+if (args.Length > 0 && args[0] == CheckConfigCommand.Name)
+{
+    return await CheckConfigCommand.RunAsync(args[1..]);
+}
 
 // Settings files are read from the build output, whatever the working directory; relative data
 // paths (Gateway:DataDirectory) are relative to the working directory.

@@ -15,7 +15,9 @@ public static class GatewayHostingExtensions
     /// <summary>Reads and checks the settings; the silo is configured from them before the host is built.</summary>
     public static GatewayOptions ReadGatewayOptions(this IConfiguration configuration)
     {
-        var options = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        // Unknown keys are errors: a misspelt setting must not silently fall back to a default.
+        var options = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>(binder => binder.ErrorOnUnknownConfiguration = true)
+            ?? new GatewayOptions();
         StartupChecks.ThrowIfInvalid(options, configuration);
         return options;
     }

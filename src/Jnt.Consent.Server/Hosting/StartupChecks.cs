@@ -11,6 +11,8 @@ namespace Jnt.Consent.Server.Hosting;
 /// </summary>
 public static class StartupChecks
 {
+    public static IReadOnlyList<string> KnownConnectionStrings { get; } = [StorageProfile.PostgresConnectionName];
+
     public static void ThrowIfInvalid(GatewayOptions options, IConfiguration configuration)
     {
         var errors = new List<string>();
@@ -36,6 +38,20 @@ public static class StartupChecks
             if (options.AdvertisedAddress is { Length: > 0 } address && !IPAddress.TryParse(address, out _))
             {
                 errors.Add($"{GatewayOptions.Section}:AdvertisedAddress: not an IP address");
+            }
+        }
+        foreach (var name in configuration.GetSection("ConnectionStrings").GetChildren().Select(c => c.Key))
+        {
+            if (!KnownConnectionStrings.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"ConnectionStrings:{name}: not a connection string this gateway uses (known: {string.Join(", ", KnownConnectionStrings)})");
+            }
+        }
+        foreach (var endpoint in configuration.GetSection("Kestrel:Endpoints").GetChildren())
+        {
+            if (!Uri.TryCreate(endpoint["Url"], UriKind.Absolute, out _))
+            {
+                errors.Add($"Kestrel:Endpoints:{endpoint.Key}:Url: not an absolute URL");
             }
         }
         if (errors.Count > 0)

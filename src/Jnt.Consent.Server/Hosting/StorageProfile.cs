@@ -20,13 +20,13 @@ public sealed record StorageProfile(string Invariant, string ConnectionString, D
             NpgsqlFactory.Instance, "Postgres"),
     };
 
-    public async Task<MigrationReport> MigrateAsync(GatewayOptions options, CancellationToken cancellationToken = default)
+    public async Task<MigrationReport> MigrateAsync(GatewayOptions options, int? toVersion = null, CancellationToken cancellationToken = default)
     {
         if (Dialect == "Sqlite")
         {
             await EmbeddedStorage.PrepareAsync(options, cancellationToken);
         }
-        return await new SchemaMigrator(Factory, ConnectionString, Dialect).MigrateAsync(cancellationToken);
+        return await new SchemaMigrator(Factory, ConnectionString, Dialect).MigrateAsync(toVersion, cancellationToken);
     }
 
     /// <summary>The schema version the database is at, and the newest this build knows.</summary>

@@ -28,7 +28,8 @@ public sealed partial class SchemaMigrator(DbProviderFactory factory, string con
             .ToList();
     }
 
-    public async Task<MigrationReport> MigrateAsync(CancellationToken cancellationToken = default)
+    /// <param name="toVersion">Stop after this version (to reproduce an older schema); null: the newest.</param>
+    public async Task<MigrationReport> MigrateAsync(int? toVersion = null, CancellationToken cancellationToken = default)
     {
         var scripts = ScriptsFor(dialect);
         await using var connection = factory.CreateConnection()
@@ -50,7 +51,7 @@ public sealed partial class SchemaMigrator(DbProviderFactory factory, string con
             """, cancellationToken);
         var before = await CurrentVersionAsync(connection, cancellationToken);
         var applied = new List<int>();
-        foreach (var script in scripts.Where(s => s.Version > before))
+        foreach (var script in scripts.Where(s => s.Version > before && s.Version <= (toVersion ?? int.MaxValue)))
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await ExecuteAsync(connection, transaction, script.Sql, cancellationToken);

@@ -71,8 +71,12 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         var gateway = new GatewayProcess(process) { DataDirectory = dataDirectory };
         process.OutputDataReceived += (_, e) => gateway.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => gateway.OnLine(e.Data);
-        process.Exited += (_, _) => gateway.ready.TrySetException(
-            new InvalidOperationException($"The gateway exited before it was ready:\n{gateway.Output}"));
+        process.Exited += (_, _) =>
+        {
+            // The parameterless wait also drains the redirected output, so the message below is complete.
+            process.WaitForExit();
+            gateway.ready.TrySetException(new InvalidOperationException($"The gateway exited before it was ready:\n{gateway.Output}"));
+        };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -143,7 +147,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string ServerAssembly()
+    public static string ServerAssembly()
     {
         // tests/Jnt.Consent.Server.Tests/bin/<Configuration>/net10.0 -> src/Jnt.Consent.Server/bin/<Configuration>/net10.0
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory);

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Npgsql;
+
+namespace Jnt.Consent.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The throwaway PostgreSQL and Redis servers that scripts/test.sh starts (scripts/test-services.sh).
+/// Run outside that script, the tests that need them fail with a message saying so: never skipped.
+/// </summary>
+public static class TestServices
+{
+    public static string PostgresServer => Required("JNT_TEST_POSTGRES");
+
+    public static string RedisServer => Required("JNT_TEST_REDIS");
+
+    /// <summary>A fresh, empty database of its own on the shared server.</summary>
+    public static async Task<string> CreateDatabaseAsync()
+    {
+        var name = "jnt_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var connection = new NpgsqlConnection(PostgresServer))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        return new NpgsqlConnectionStringBuilder(PostgresServer) { Database = name, MaxPoolSize = 30 }.ConnectionString;
+    }
+
+    public static Task StopPostgresAsync() => RunScriptAsync("postgres-stop");
+
+    public static Task StartPostgresAsync() => RunScriptAsync("postgres-start");
+
+    /// <summary>A random production pseudonymisation key, the same for every silo of one test.</summary>
+    public static string NewPseudonymisationKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>Command-line settings for a silo of the production profile.</summary>
+    public static string[] ProductionArguments(string connectionString, string clusterId, string key, bool migrate = true) =>
+    [
+        "--Gateway:Profile=Production",
+        $"--ConnectionStrings:Postgres={connectionString}",
+        $"--Gateway:ClusterId={clusterId}",
+        $"--Gateway:PseudonymisationKey={key}",
+        "--Gateway:AdvertisedAddress=127.0.0.1",
+        $"--Gateway:MigrateOnStart={migrate}",
+    ];
+
+    private static async Task RunScriptAsync(string command)
+    {
+        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Required("JNT_TEST_SERVICES_SCRIPT"));
+        info.ArgumentList.Add(command);
+        info.ArgumentList.Add(Required("JNT_TEST_SERVICES_DIR"));
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"test-services.sh {command} failed: {await stderr}");
+        }
+    }
+
+    private static string Required(string variable) =>
+        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                $"{variable} is not set: run the tests through scripts/test.sh, which starts PostgreSQL and Redis for them.");
+}
