@@ -17,6 +17,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly Process process;
     private readonly StringBuilder output = new();
+    private readonly List<Action<string>> lineWatchers = [];
     private readonly TaskCompletionSource<Uri> ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private GrpcChannel? channel;
 
@@ -92,6 +93,28 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         return gateway;
     }
 
+    /// <summary>Waits until the process has written a line containing <paramref name="text"/>.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Watch(string line)
+        {
+            if (line.Contains(text, StringComparison.Ordinal))
+            {
+                seen.TrySetResult();
+            }
+        }
+        lock (output)
+        {
+            lineWatchers.Add(Watch);
+            if (output.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                seen.TrySetResult();
+            }
+        }
+        await seen.Task.WaitAsync(timeout);
+    }
+
     /// <summary>SIGKILL: no shutdown code runs, nothing is flushed by the process.</summary>
     public async Task KillAsync()
     {
@@ -132,6 +155,10 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         lock (output)
         {
             output.AppendLine(line);
+            foreach (var watch in lineWatchers)
+            {
+                watch(line);
+            }
         }
         var match = ReadyLine().Match(line);
         if (match.Success)
