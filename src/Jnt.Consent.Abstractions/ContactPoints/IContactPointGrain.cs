@@ -18,4 +18,7 @@ public interface IContactPointGrain : IGrainWithStringKey
 public sealed class ContactPointState
 {
     [Id(0)] public List<string> CustomerIds { get; set; } = [];
+
+    /// <summary>One more per change; orders the cache's copy.</summary>
+    [Id(1)] public long Version { get; set; }
 }

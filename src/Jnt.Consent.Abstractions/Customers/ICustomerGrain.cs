@@ -1,5 +1,3 @@
-using Jnt.Consent.Domain;
-
 namespace Jnt.Consent.Abstractions.Customers;
 
 /// <summary>
@@ -19,6 +17,10 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// <summary>Null if the customer does not exist.</summary>
     Task<IReadOnlyList<HistoryEntry>?> GetHistory();
 
-    /// <summary>Decides one purpose × channel for this customer. An unknown customer is suppressed.</summary>
-    Task<CheckOutcome> Check(Purpose purpose, Channel channel, CampaignFacts campaign);
+    /// <summary>
+    /// The customer's entry in the suppression cache's format (version, contact-point hashes,
+    /// cells), straight from durable state: what checks read when the cache cannot be trusted.
+    /// Null if the customer does not exist.
+    /// </summary>
+    Task<byte[]?> GetSuppressionEntry();
 }

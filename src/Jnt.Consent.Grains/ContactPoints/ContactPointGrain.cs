@@ -1,5 +1,9 @@
 using Jnt.Consent.Abstractions.ContactPoints;
 using Jnt.Consent.Grains.Storage;
+using Jnt.Consent.Suppression.Cache;
+using Jnt.Consent.Suppression.Entries;
+using Jnt.Consent.Suppression.Keys;
+using Microsoft.Extensions.Logging;
 
 namespace Jnt.Consent.Grains.ContactPoints;
 
@@ -9,13 +13,22 @@ public sealed class ContactPointGrain : Grain, IContactPointGrain
 {
     private readonly IPersistentState<ContactPointState> state;
     private readonly DurableWrite<ContactPointState> durable;
+    private readonly CacheWriteThrough cache;
 
     public ContactPointGrain(
-        [PersistentState(StorageNames.ContactPointState, StorageNames.ConsentStore)] IPersistentState<ContactPointState> state)
+        [PersistentState(StorageNames.ContactPointState, StorageNames.ConsentStore)] IPersistentState<ContactPointState> state,
+        ISuppressionCache cache,
+        CacheHealth health,
+        Pseudonymiser pseudonymiser,
+        ILogger<ContactPointGrain> logger)
     {
         this.state = state;
+        this.pseudonymiser = pseudonymiser;
         durable = new DurableWrite<ContactPointState>(state, DeactivateOnIdle);
+        this.cache = new CacheWriteThrough(cache, health, logger);
     }
+
+    private readonly Pseudonymiser pseudonymiser;
 
     public async Task Link(string customerId)
     {
@@ -25,7 +38,9 @@ public sealed class ContactPointGrain : Grain, IContactPointGrain
             return;
         }
         state.State.CustomerIds.Add(customerId);
+        state.State.Version++;
         await durable.Commit();
+        await PushToCache();
     }
 
     public async Task Unlink(string customerId)
@@ -35,7 +50,16 @@ public sealed class ContactPointGrain : Grain, IContactPointGrain
         {
             return;
         }
+        state.State.Version++;
         await durable.Commit();
+        await PushToCache();
+    }
+
+    private Task PushToCache()
+    {
+        var (_, contact) = Pseudonymiser.ParseContactKey(this.GetPrimaryKeyString());
+        var entry = new ContactEntry(checked((uint)state.State.Version), [.. state.State.CustomerIds.Select(pseudonymiser.CustomerHash)]);
+        return cache.Put(c => c.PutContactAsync(contact, entry.Encode()));
     }
 
     public async Task<IReadOnlyList<string>> GetCustomerIds()

@@ -3,6 +3,8 @@ using Jnt.Consent.Abstractions.Customers;
 using Jnt.Consent.Domain;
 using Jnt.Consent.Domain.Decisions;
 using Jnt.Consent.Grains.Storage;
+using Jnt.Consent.Suppression.Cache;
+using Jnt.Consent.Suppression.Keys;
 using Microsoft.Extensions.Logging;
 
 namespace Jnt.Consent.Grains.Customers;
@@ -17,15 +19,22 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
     private readonly DurableWrite<CustomerState> durable;
     private readonly TimeProvider time;
     private readonly ILogger<CustomerGrain> logger;
+    private readonly Pseudonymiser pseudonymiser;
+    private readonly CacheWriteThrough cache;
 
     public CustomerGrain(
         [PersistentState(StorageNames.CustomerState, StorageNames.ConsentStore)] IPersistentState<CustomerState> state,
         TimeProvider time,
+        ISuppressionCache cache,
+        CacheHealth health,
+        Pseudonymiser pseudonymiser,
         ILogger<CustomerGrain> logger)
     {
         this.state = state;
         this.time = time;
         this.logger = logger;
+        this.pseudonymiser = pseudonymiser;
+        this.cache = new CacheWriteThrough(cache, health, logger);
         durable = new DurableWrite<CustomerState>(state, DeactivateOnIdle);
     }
 
@@ -78,6 +87,8 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
             RequestDigest = digest,
         });
         await Commit();
+        // The customer's entry first, so that a contact entry never links to a customer the cache lacks.
+        await PushToCache();
         await TrySyncContactIndex();
         return new WriteOutcome(WriteStatus.Applied, Current.Version, now, created, Detail: null);
     }
@@ -137,6 +148,8 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
             RequestDigest = digest,
         });
         await Commit();
+        // Acknowledged only after the cache has it (or this silo knows it does not): read-your-writes.
+        await PushToCache();
         return new WriteOutcome(WriteStatus.Applied, Current.Version, now, Created: false, Detail: null);
     }
 
@@ -154,12 +167,14 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         return Current.Exists ? [.. Current.History] : null;
     }
 
-    public async Task<CheckOutcome> Check(Purpose purpose, Channel channel, CampaignFacts campaign)
+    public async Task<byte[]?> GetSuppressionEntry()
     {
         await durable.EnsureCurrent();
-        var facts = CustomerFacts.For(Current.Exists ? Current.Profile : null, Current.Cells, purpose, channel, campaign.ToContext(), time.GetUtcNow());
-        return CheckOutcome.From(ConsentDecisionTable.Decide(facts));
+        return Current.Exists ? CustomerCacheEntry.From(Current, pseudonymiser).Encode() : null;
     }
+
+    private Task PushToCache() =>
+        cache.Put(c => c.PutCustomerAsync(pseudonymiser.CustomerHash(CustomerId), CustomerCacheEntry.From(Current, pseudonymiser).Encode()));
 
     /// <summary>Replays a retried request, or refuses one that cannot apply; null means go ahead.</summary>
     private WriteOutcome? Precheck(WriteControls controls, string digest, bool requireExisting)

@@ -37,6 +37,10 @@ public sealed class FieldErrors
         return status.ToRpcException();
     }
 
+    /// <summary>The first problem, for a batch item's error answer.</summary>
+    public Jnt.Consent.Api.V1.ItemError FirstAsItemError() =>
+        new() { Field = violations[0].Field, Description = violations[0].Description };
+
     public static RpcException ForField(string field, string description)
     {
         var errors = new FieldErrors();

@@ -3,7 +3,7 @@ using Jnt.Consent.Abstractions.Customers;
 using Jnt.Consent.Api.V1;
 using Jnt.Consent.Domain.ContactPoints;
 using Jnt.Consent.Domain.Identity;
-using Jnt.Consent.Server.Privacy;
+using Jnt.Consent.Suppression.Keys;
 using Domain = Jnt.Consent.Domain;
 
 namespace Jnt.Consent.Server.Api;

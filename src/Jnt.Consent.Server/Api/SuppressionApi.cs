@@ -1,84 +1,204 @@
+using System.Security.Cryptography;
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Jnt.Consent.Abstractions.ContactPoints;
-using Jnt.Consent.Abstractions.Customers;
 using Jnt.Consent.Api.V1;
 using Jnt.Consent.Domain.Decisions;
-using Jnt.Consent.Server.Privacy;
-using Domain = Jnt.Consent.Domain;
+using Jnt.Consent.Server.Checks;
+using CheckItem = Jnt.Consent.Server.Checks.CheckItem;
+using Jnt.Consent.Server.Storage;
+using Jnt.Consent.Suppression.Cache;
 
 namespace Jnt.Consent.Server.Api;
 
-/// <summary>
-/// The check path. For now it asks the customer grains (through the contact index for an email or
-/// phone); a contact point shared by several customers is suppressed if any of them is.
-/// </summary>
-public sealed class SuppressionApi(IGrainFactory grains, Pseudonymiser pseudonymiser) : SuppressionService.SuppressionServiceBase
+/// <summary>The check path for campaign tools: single checks, streamed bulk scrubs, receipts.</summary>
+public sealed class SuppressionApi(
+    SuppressionChecker checker,
+    CheckRequestReader reader,
+    CampaignReceiptStore receipts,
+    ProhibitionListStore lists,
+    TimeProvider time) : SuppressionService.SuppressionServiceBase
 {
+    /// <summary>Items answered per cache round trip in a batch.</summary>
+    public const int BatchSize = 512;
+
     public override async Task<CheckResponse> Check(CheckRequest request, ServerCallContext context)
     {
         var errors = new FieldErrors();
-        var channel = ProtoEnums.ToDomain(request.Channel);
-        if (channel is null)
-        {
-            errors.Add("channel", "must be a known CHANNEL_ value");
-        }
-        var purpose = ProtoEnums.ToDomain(request.Purpose);
-        if (purpose is null)
-        {
-            errors.Add("purpose", "must be a known PURPOSE_ value");
-        }
-        var campaign = request.Campaign is { } c
-            ? new CampaignFacts(c.MarketsOwnSimilarProducts, c.SellsMobileSubscription)
-            : CampaignFacts.None;
-
-        string? customerId = null;
-        string? contactKey = null;
-        switch (request.ContactCase)
-        {
-            case CheckRequest.ContactOneofCase.CustomerId:
-                customerId = RequestReader.CustomerId(request.CustomerId, errors);
-                break;
-            case CheckRequest.ContactOneofCase.Email:
-                if (RequestReader.ReadEmail(request.Email, "email", errors) is { } email)
-                {
-                    contactKey = pseudonymiser.ContactKey(email);
-                }
-                break;
-            case CheckRequest.ContactOneofCase.Phone:
-                if (RequestReader.ReadPhone(request.Phone, "phone", errors) is { } phone)
-                {
-                    contactKey = pseudonymiser.ContactKey(phone);
-                }
-                break;
-            default:
-                errors.Add("contact", "give one of customer_id, email or phone");
-                break;
-        }
+        var item = reader.Read(request, errors);
         errors.ThrowIfAny();
-
-        var decision = customerId is not null
-            ? (await grains.GetGrain<ICustomerGrain>(CustomerKeys.ToGrainKey(customerId)).Check(purpose!.Value, channel!.Value, campaign)).ToDecision()
-            : await CheckContactPoint(contactKey!, purpose!.Value, channel!.Value, campaign);
-        return new CheckResponse
-        {
-            Allowed = decision.Allowed,
-            Reason = ProtoEnums.ToProto(decision.Reason),
-            PolicyVersion = decision.PolicyVersion,
-            Rule = decision.Row,
-        };
+        var decisions = await checker.CheckAsync([item!], context.CancellationToken);
+        return ToProto(decisions[0]);
     }
 
-    private async Task<ContactDecision> CheckContactPoint(string contactKey, Domain.Purpose purpose, Domain.Channel channel, CampaignFacts campaign)
+    public override async Task CheckBatch(IAsyncStreamReader<CheckBatchRequest> requestStream, IServerStreamWriter<CheckBatchResponse> responseStream, ServerCallContext context)
     {
-        var customerIds = await grains.GetGrain<IContactPointGrain>(contactKey).GetCustomerIds();
-        if (customerIds.Count == 0)
+        var cancellationToken = context.CancellationToken;
+        // The reader fills a bounded queue while the previous batch is checked: reading, checking
+        // and writing overlap, and a fast client cannot flood memory.
+        var queue = System.Threading.Channels.Channel.CreateBounded<CheckBatchRequest>(new System.Threading.Channels.BoundedChannelOptions(BatchSize * 4) { SingleReader = true, SingleWriter = true });
+        var reading = Task.Run(async () =>
         {
-            return ConsentDecisionTable.Decide(new DecisionFacts(purpose, channel, ContactSubject.UnlinkedContactPoint, null,
-                Objected: false, OnExternalProhibitionList: false, HasValidConsent: false,
-                IsExistingCustomer: false, ContactObtainedInSale: false, campaign.ToContext()));
+            try
+            {
+                await foreach (var message in requestStream.ReadAllAsync(cancellationToken))
+                {
+                    await queue.Writer.WriteAsync(message, cancellationToken);
+                }
+                queue.Writer.Complete();
+            }
+            catch (Exception ex)
+            {
+                queue.Writer.Complete(ex);
+            }
+        }, cancellationToken);
+
+        var run = new BatchRun();
+        var first = true;
+        var pending = new List<(string CorrelationId, CheckItem Item)>(BatchSize);
+        var answers = new List<CheckBatchResponse>(BatchSize);
+        while (await queue.Reader.WaitToReadAsync(cancellationToken))
+        {
+            while (pending.Count < BatchSize && queue.Reader.TryRead(out var message))
+            {
+                if (message.MessageCase == CheckBatchRequest.MessageOneofCase.Header)
+                {
+                    if (!first)
+                    {
+                        throw FieldErrors.ForField("header", "a header may only be the first message");
+                    }
+                    if (message.Header.CampaignId is not { Length: > 0 and <= 128 } campaign || campaign.Any(char.IsControl))
+                    {
+                        throw FieldErrors.ForField("header.campaign_id", "must be 1-128 characters without control characters");
+                    }
+                    run.CampaignId = campaign;
+                }
+                else if (message.MessageCase == CheckBatchRequest.MessageOneofCase.Item)
+                {
+                    var correlationId = message.Item.CorrelationId;
+                    var errors = new FieldErrors();
+                    CheckItem? item = null;
+                    if (correlationId.Length > 128)
+                    {
+                        errors.Add("correlation_id", "must be at most 128 characters");
+                        correlationId = correlationId[..128];
+                    }
+                    else if (message.Item.Check is null)
+                    {
+                        errors.Add("check", "is required");
+                    }
+                    else
+                    {
+                        item = reader.Read(message.Item.Check, errors, "check.");
+                    }
+                    if (item is null || errors.HasErrors)
+                    {
+                        answers.Add(new CheckBatchResponse { CorrelationId = correlationId, Error = errors.FirstAsItemError() });
+                        run.Errors++;
+                        run.Digest(null);
+                    }
+                    else
+                    {
+                        pending.Add((correlationId, item));
+                        // Digest in arrival order, whatever the batch boundaries.
+                        run.Digest(item.Subject.Hash.ToArray());
+                    }
+                }
+                first = false;
+            }
+            if (pending.Count > 0)
+            {
+                var decisions = await checker.CheckAsync(pending.ConvertAll(p => p.Item), cancellationToken);
+                for (var i = 0; i < decisions.Length; i++)
+                {
+                    answers.Add(new CheckBatchResponse { CorrelationId = pending[i].CorrelationId, Result = ToProto(decisions[i]) });
+                    run.Count(decisions[i]);
+                }
+                pending.Clear();
+            }
+            foreach (var answer in answers)
+            {
+                await responseStream.WriteAsync(answer, cancellationToken);
+            }
+            answers.Clear();
         }
-        var decisions = await Task.WhenAll(customerIds.Select(id =>
-            grains.GetGrain<ICustomerGrain>(CustomerKeys.ToGrainKey(id)).Check(purpose, channel, campaign)));
-        return ContactDecision.MostRestrictive(decisions.Select(d => d.ToDecision()));
+        await reading;
+
+        var summary = new BatchSummary { Checked = run.Checked, Allowed = run.Allowed, Errors = run.Errors };
+        if (run.CampaignId is { } campaignId)
+        {
+            var receipt = await run.ToReceipt(campaignId, "anonymous", time.GetUtcNow(), lists, cancellationToken);
+            await receipts.SaveAsync(receipt, cancellationToken);
+            summary.ReceiptId = receipt.ReceiptId;
+        }
+        await responseStream.WriteAsync(new CheckBatchResponse { Summary = summary }, cancellationToken);
+    }
+
+    public override async Task<CampaignReceipt> GetCampaignReceipt(GetCampaignReceiptRequest request, ServerCallContext context)
+    {
+        if (request.ReceiptId is not { Length: > 0 and <= 64 })
+        {
+            throw FieldErrors.ForField("receipt_id", "must be 1-64 characters");
+        }
+        var receipt = await receipts.FindAsync(request.ReceiptId, context.CancellationToken)
+            ?? throw new RpcException(new Grpc.Core.Status(StatusCode.NotFound, "receipt_id: no such receipt"));
+        var view = new CampaignReceipt
+        {
+            ReceiptId = receipt.ReceiptId,
+            CampaignId = receipt.CampaignId,
+            Caller = receipt.Caller,
+            CompletedAt = Timestamp.FromDateTimeOffset(receipt.CompletedAt),
+            PolicyVersion = receipt.PolicyVersion,
+            ListDigest = receipt.ListDigest,
+            Checked = receipt.Checked,
+            Allowed = receipt.Allowed,
+            Errors = receipt.Errors,
+        };
+        foreach (var (reason, count) in receipt.CountsByReason)
+        {
+            view.CountsByReason[reason] = count;
+        }
+        view.ListVersions.AddRange(receipt.ListVersions);
+        return view;
+    }
+
+    public static CheckResponse ToProto(ContactDecision decision) => new()
+    {
+        Allowed = decision.Allowed,
+        Reason = ProtoEnums.ToProto(decision.Reason),
+        PolicyVersion = decision.PolicyVersion,
+        Rule = decision.Row,
+    };
+
+    /// <summary>Counts and the list digest of one scrub, for its receipt.</summary>
+    private sealed class BatchRun
+    {
+        private readonly IncrementalHash digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private readonly Dictionary<string, long> reasons = [];
+
+        public string? CampaignId { get; set; }
+
+        public long Checked { get; private set; }
+
+        public long Allowed { get; private set; }
+
+        public long Errors { get; set; }
+
+        public void Count(ContactDecision decision)
+        {
+            Checked++;
+            Allowed += decision.Allowed ? 1 : 0;
+            var reason = ProtoEnums.ToProto(decision.Reason).ToString();
+            reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
+        }
+
+        /// <summary>Adds one item's keyed hash (or a marker for a malformed item) to the digest.</summary>
+        public void Digest(byte[]? hash) => digest.AppendData(hash ?? new byte[HashKey.Length]);
+
+        public async Task<CampaignReceiptRecord> ToReceipt(string campaignId, string caller, DateTimeOffset now, ProhibitionListStore lists, CancellationToken cancellationToken)
+        {
+            var versions = (await lists.CurrentAsync(cancellationToken)).Select(l => $"{l.Info.Name}@{l.Info.Version}").ToList();
+            return new CampaignReceiptRecord(Guid.NewGuid().ToString("N"), campaignId, caller, now, PolicyVersion.Current,
+                Convert.ToHexStringLower(digest.GetHashAndReset()), Checked, Allowed, Errors, reasons, versions);
+        }
     }
 }

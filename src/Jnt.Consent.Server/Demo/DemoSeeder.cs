@@ -3,7 +3,7 @@ using Jnt.Consent.Domain;
 using Jnt.Consent.Domain.ContactPoints;
 using Jnt.Consent.Domain.Identity;
 using Jnt.Consent.Server.Hosting;
-using Jnt.Consent.Server.Privacy;
+using Jnt.Consent.Suppression.Keys;
 using Jnt.Consent.Synthetic;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,7 @@
 namespace Jnt.Consent.Server.Hosting;
 
-/// <summary>`Jnt.Consent.Server check-config [settings]`: validates the configuration exactly as
-/// start-up does, prints each problem naming its setting, and exits (0 valid, 1 not). Used by
+/// <summary>`Jnt.Consent.Server check-config [migrate] [settings]`: validates the configuration
+/// exactly as start-up does (or as the migrate command does, with "migrate"), prints each problem naming its setting, and exits (0 valid, 1 not). Used by
 /// deployment checks and by the test that verifies docker-compose.yml.</summary>
 public static class CheckConfigCommand
 {
@@ -9,10 +9,11 @@ public static class CheckConfigCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var forMigrate = args.Length > 0 && args[0] == MigrateCommand.Name;
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = forMigrate ? args[1..] : args, ContentRootPath = AppContext.BaseDirectory });
         try
         {
-            var options = builder.Configuration.ReadGatewayOptions();
+            var options = builder.Configuration.ReadGatewayOptions(serving: !forMigrate);
             await Console.Out.WriteLineAsync($"configuration OK ({options.Profile} profile)");
             return 0;
         }

@@ -1,7 +1,12 @@
 using Jnt.Consent.Grains.Storage;
 using Jnt.Consent.Server.Api;
+using Jnt.Consent.Server.Checks;
+using Jnt.Consent.Server.Storage;
+using Jnt.Consent.Suppression.Cache;
+using StackExchange.Redis;
 using Jnt.Consent.Server.Demo;
 using Jnt.Consent.Server.Privacy;
+using Jnt.Consent.Suppression.Keys;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -13,12 +18,12 @@ namespace Jnt.Consent.Server.Hosting;
 public static class GatewayHostingExtensions
 {
     /// <summary>Reads and checks the settings; the silo is configured from them before the host is built.</summary>
-    public static GatewayOptions ReadGatewayOptions(this IConfiguration configuration)
+    public static GatewayOptions ReadGatewayOptions(this IConfiguration configuration, bool serving = true)
     {
         // Unknown keys are errors: a misspelt setting must not silently fall back to a default.
         var options = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>(binder => binder.ErrorOnUnknownConfiguration = true)
             ?? new GatewayOptions();
-        StartupChecks.ThrowIfInvalid(options, configuration);
+        StartupChecks.ThrowIfInvalid(options, configuration, serving);
         return options;
     }
 
@@ -34,6 +39,14 @@ public static class GatewayHostingExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new Pseudonymiser(PseudonymisationKeySource.Load(options)));
         builder.Services.AddSingleton<RequestReader>();
+        builder.Services.AddSingleton<CheckRequestReader>();
+        builder.Services.AddSingleton<Database>();
+        builder.Services.AddSingleton<ProhibitionListStore>();
+        builder.Services.AddSingleton<CampaignReceiptStore>();
+        builder.Services.AddSuppressionCache(builder.Configuration);
+        builder.Services.AddSingleton<SuppressionChecker>();
+        builder.Services.AddSingleton<CacheRebuilder>();
+        builder.Services.AddHostedService<CacheSupervisor>();
         builder.Services.AddHostedService<DemoSeeder>();
         builder.Services.AddHostedService<ReadyAnnouncer>();
 
@@ -79,6 +92,29 @@ public static class GatewayHostingExtensions
         return builder;
     }
 
+    /// <summary>Redis when ConnectionStrings:Redis is set (always in production), else in-process.</summary>
+    private static void AddSuppressionCache(this IServiceCollection services, ConfigurationManager configuration)
+    {
+        services.AddSingleton<CacheHealth>();
+        var redis = configuration.GetConnectionString(StorageProfile.RedisConnectionName);
+        if (string.IsNullOrWhiteSpace(redis))
+        {
+            services.AddSingleton<ISuppressionCache, InProcessSuppressionCache>();
+            return;
+        }
+        var redisOptions = ConfigurationOptions.Parse(redis);
+        // Keep serving while Redis is away: checks fall back to storage, and the connection heals itself.
+        redisOptions.AbortOnConnectFail = false;
+        redisOptions.ConnectTimeout = 2000;
+        redisOptions.AsyncTimeout = 2000;
+        redisOptions.SyncTimeout = 2000;
+        services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redisOptions));
+        var keyPrefix = configuration[$"{GatewayOptions.Section}:{nameof(GatewayOptions.CacheKeyPrefix)}"];
+        services.AddSingleton<ISuppressionCache>(sp => new RedisSuppressionCache(
+            sp.GetRequiredService<IConnectionMultiplexer>(),
+            new RedisCacheOptions(KeyPrefix: string.IsNullOrEmpty(keyPrefix) ? "js:" : keyPrefix)));
+    }
+
     /// <summary>
     /// Before the silo reads its queries from the database: migrate if asked, otherwise refuse to
     /// start against a schema older than this build expects.
@@ -106,6 +142,7 @@ public static class GatewayHostingExtensions
     {
         app.MapGrpcService<CustomerApi>();
         app.MapGrpcService<SuppressionApi>();
+        app.MapGrpcService<SuppressionAdminApi>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

@@ -47,6 +47,10 @@ public sealed class GatewayOptions
     /// </summary>
     public string? PseudonymisationKey { get; set; }
 
+    /// <summary>Prefix of every Redis key the gateway writes (lets several gateways or tests share one Redis).</summary>
+    [RegularExpression("^[a-z0-9:_-]{1,32}$")]
+    public string CacheKeyPrefix { get; set; } = "js:";
+
     /// <summary>How many generated demo customers to write at start-up.</summary>
     [Range(0, 1_000_000)]
     public int SeedDemoCustomers { get; set; }

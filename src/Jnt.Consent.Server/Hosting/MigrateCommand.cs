@@ -33,7 +33,7 @@ public static class MigrateCommand
             }
         }
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. settings], ContentRootPath = AppContext.BaseDirectory });
-        var options = builder.Configuration.ReadGatewayOptions();
+        var options = builder.Configuration.ReadGatewayOptions(serving: false);
         var storage = StorageProfile.For(options, builder.Configuration);
         var report = await storage.MigrateAsync(options, toVersion);
         Console.WriteLine(report.Applied.Count == 0

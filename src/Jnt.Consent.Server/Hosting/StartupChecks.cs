@@ -11,9 +11,11 @@ namespace Jnt.Consent.Server.Hosting;
 /// </summary>
 public static class StartupChecks
 {
-    public static IReadOnlyList<string> KnownConnectionStrings { get; } = [StorageProfile.PostgresConnectionName];
+    public static IReadOnlyList<string> KnownConnectionStrings { get; } = [StorageProfile.PostgresConnectionName, StorageProfile.RedisConnectionName];
 
-    public static void ThrowIfInvalid(GatewayOptions options, IConfiguration configuration)
+    /// <param name="serving">True for a silo (needs everything); false for one-off commands such as
+    /// migrate, which need only the database.</param>
+    public static void ThrowIfInvalid(GatewayOptions options, IConfiguration configuration, bool serving = true)
     {
         var errors = new List<string>();
         var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
@@ -30,6 +32,10 @@ public static class StartupChecks
             if (string.IsNullOrWhiteSpace(configuration.GetConnectionString(StorageProfile.PostgresConnectionName)))
             {
                 errors.Add($"ConnectionStrings:{StorageProfile.PostgresConnectionName}: required by the Production profile (PostgreSQL storage and cluster membership)");
+            }
+            if (serving && string.IsNullOrWhiteSpace(configuration.GetConnectionString(StorageProfile.RedisConnectionName)))
+            {
+                errors.Add($"ConnectionStrings:{StorageProfile.RedisConnectionName}: required by the Production profile (the suppression cache every silo shares)");
             }
             if (string.IsNullOrWhiteSpace(options.PseudonymisationKey))
             {

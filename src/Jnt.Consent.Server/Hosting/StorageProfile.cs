@@ -11,6 +11,8 @@ public sealed record StorageProfile(string Invariant, string ConnectionString, D
 {
     public const string PostgresConnectionName = "Postgres";
 
+    public const string RedisConnectionName = "Redis";
+
     public static StorageProfile For(GatewayOptions options, IConfiguration configuration) => options.Profile switch
     {
         // The provider maps the invariant "System.Data.SQLite" to Microsoft.Data.Sqlite.

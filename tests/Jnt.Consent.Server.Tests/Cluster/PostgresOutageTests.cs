@@ -5,14 +5,14 @@ using static Jnt.Consent.Server.Tests.Infrastructure.Requests;
 
 namespace Jnt.Consent.Server.Tests.Cluster;
 
-/// <summary>Stops the shared PostgreSQL server, so it runs alone, after the parallel tests.</summary>
+/// <summary>Tests that stop a shared server (PostgreSQL, Redis) run alone, after the parallel tests.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class PostgresOutage
+public sealed class ServiceOutages
 {
-    public const string Name = "postgres outage";
+    public const string Name = "service outages";
 }
 
-[Collection(PostgresOutage.Name)]
+[Collection(ServiceOutages.Name)]
 public sealed class PostgresOutageTests : IDisposable
 {
     private readonly TempDirectory directory = new();

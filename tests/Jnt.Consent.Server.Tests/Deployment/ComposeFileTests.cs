@@ -90,7 +90,7 @@ public sealed partial class ComposeFileTests
     {
         foreach (var (name, service) in GatewayServices())
         {
-            var (exitCode, output) = await CheckConfig(Environment(service));
+            var (exitCode, output) = await CheckConfig(Environment(service), Command(service));
             Assert.True(exitCode == 0, $"{name}: {output}");
             Assert.Contains("Production profile", output, StringComparison.Ordinal);
         }
@@ -103,6 +103,7 @@ public sealed partial class ComposeFileTests
         var misspelt = new Dictionary<string, string>(silo) { ["Gateway__ClusterIdd"] = "x" };
         var missing = new Dictionary<string, string>(silo);
         missing.Remove("ConnectionStrings__Postgres");
+        missing.Remove("ConnectionStrings__Redis");
 
         var (misspeltExit, misspeltOutput) = await CheckConfig(misspelt);
         var (missingExit, missingOutput) = await CheckConfig(missing);
@@ -111,6 +112,7 @@ public sealed partial class ComposeFileTests
         Assert.Contains("ClusterIdd", misspeltOutput, StringComparison.Ordinal);
         Assert.Equal(1, missingExit);
         Assert.Contains("ConnectionStrings:Postgres", missingOutput, StringComparison.Ordinal);
+        Assert.Contains("ConnectionStrings:Redis", missingOutput, StringComparison.Ordinal);
     }
 
     private static string? Command(YamlMappingNode service) =>
@@ -131,11 +133,16 @@ public sealed partial class ComposeFileTests
             e => Variable().Replace(((YamlScalarNode)e.Value).Value!, m => values[m.Groups["name"].Value]));
     }
 
-    private static async Task<(int ExitCode, string Output)> CheckConfig(IReadOnlyDictionary<string, string> environment)
+    /// <param name="command">The service's command: "migrate" is checked as the migrate command needs it.</param>
+    private static async Task<(int ExitCode, string Output)> CheckConfig(IReadOnlyDictionary<string, string> environment, string? command = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(GatewayProcess.ServerAssembly());
         info.ArgumentList.Add("check-config");
+        if (command is not null)
+        {
+            info.ArgumentList.Add(command);
+        }
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;

@@ -93,26 +93,43 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         return gateway;
     }
 
-    /// <summary>Waits until the process has written a line containing <paramref name="text"/>.</summary>
-    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    /// <summary>Waits until the process has written <paramref name="occurrences"/> lines containing <paramref name="text"/>.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout, int occurrences = 1)
     {
         var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var count = 0;
         void Watch(string line)
         {
-            if (line.Contains(text, StringComparison.Ordinal))
+            if (line.Contains(text, StringComparison.Ordinal) && ++count >= occurrences)
             {
                 seen.TrySetResult();
             }
         }
         lock (output)
         {
-            lineWatchers.Add(Watch);
-            if (output.ToString().Contains(text, StringComparison.Ordinal))
+            foreach (var line in output.ToString().Split('\n'))
             {
-                seen.TrySetResult();
+                Watch(line);
             }
+            lineWatchers.Add(Watch);
         }
-        await seen.Task.WaitAsync(timeout);
+        try
+        {
+            await seen.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"No {occurrences} x \"{text}\" within {timeout}:\n{Output}");
+        }
+    }
+
+    /// <summary>How many lines so far contain <paramref name="text"/>.</summary>
+    public int CountOutput(string text)
+    {
+        lock (output)
+        {
+            return output.ToString().Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal));
+        }
     }
 
     /// <summary>SIGKILL: no shutdown code runs, nothing is flushed by the process.</summary>

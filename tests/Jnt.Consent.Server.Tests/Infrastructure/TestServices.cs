@@ -31,6 +31,23 @@ public static class TestServices
 
     public static Task StartPostgresAsync() => RunScriptAsync("postgres-start");
 
+    public static Task StopRedisAsync() => RunScriptAsync("redis-stop");
+
+    public static Task StartRedisAsync() => RunScriptAsync("redis-start");
+
+    /// <summary>Empties the shared Redis, as a restart without persistence would.</summary>
+    public static async Task FlushRedisAsync()
+    {
+        var info = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true };
+        var (host, port) = (RedisServer.Split(':')[0], RedisServer.Split(':')[1]);
+        foreach (var argument in new[] { "-h", host, "-p", port, "FLUSHALL" })
+        {
+            info.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(info)!;
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     /// <summary>A random production pseudonymisation key, the same for every silo of one test.</summary>
     public static string NewPseudonymisationKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
@@ -39,6 +56,9 @@ public static class TestServices
     [
         "--Gateway:Profile=Production",
         $"--ConnectionStrings:Postgres={connectionString}",
+        $"--ConnectionStrings:Redis={RedisServer}",
+        // Each test's cluster has a cache of its own on the shared Redis.
+        $"--Gateway:CacheKeyPrefix=t{clusterId}:",
         $"--Gateway:ClusterId={clusterId}",
         $"--Gateway:PseudonymisationKey={key}",
         "--Gateway:AdvertisedAddress=127.0.0.1",

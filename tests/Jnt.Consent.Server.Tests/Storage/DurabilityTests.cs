@@ -31,7 +31,7 @@ public sealed class DurabilityTests : IDisposable
 
         Assert.Equal((false, DecisionReason.Objection), (check.Allowed, check.Reason));
         Assert.Equal(2, history.Events.Count);
-        Assert.Contains("schema at version 1 (was 1)", second.Output, StringComparison.Ordinal);
+        Assert.Matches(@"schema at version (\d+) \(was \1\)", second.Output);
     }
 
     [Fact]

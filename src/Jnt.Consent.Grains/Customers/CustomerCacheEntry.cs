@@ -1,0 +1,27 @@
+using Jnt.Consent.Abstractions.Customers;
+using Jnt.Consent.Domain;
+using Jnt.Consent.Domain.Decisions;
+using Jnt.Consent.Suppression.Cache;
+using Jnt.Consent.Suppression.Entries;
+using Jnt.Consent.Suppression.Keys;
+
+namespace Jnt.Consent.Grains.Customers;
+
+/// <summary>A customer's durable state as the suppression cache holds it.</summary>
+public static class CustomerCacheEntry
+{
+    public static CustomerEntry From(CustomerState state, Pseudonymiser pseudonymiser)
+    {
+        var profile = state.Profile ?? throw new InvalidOperationException("Only an existing customer has a cache entry.");
+        var contacts = state.ContactKeys.Select(Pseudonymiser.ParseContactKey).ToList();
+        if (profile.Address is { } address)
+        {
+            contacts.Add((ContactKind.Postal, pseudonymiser.PostalHash(address.Street, address.PostalCode, address.Country)));
+        }
+        var cells = state.Cells.ToDictionary(
+            c => (c.Purpose, c.Channel),
+            c => (c.Status, c.Status == ConsentCellStatus.Consented ? c.ExpiresAt : null));
+        return new CustomerEntry(checked((uint)state.Version), contacts, profile.Group, profile.ContactObtainedInSale,
+            profile.CustomerSince, profile.RelationshipEndedAt, cells);
+    }
+}

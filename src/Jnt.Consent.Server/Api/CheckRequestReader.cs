@@ -1,0 +1,62 @@
+using Jnt.Consent.Abstractions.Customers;
+using Jnt.Consent.Api.V1;
+using Jnt.Consent.Server.Checks;
+using CheckItem = Jnt.Consent.Server.Checks.CheckItem;
+using Jnt.Consent.Suppression.Keys;
+
+namespace Jnt.Consent.Server.Api;
+
+/// <summary>Validates a check request and turns it into a <see cref="CheckItem"/> (contact points
+/// normalised and hashed here, so nothing in clear goes further).</summary>
+public sealed class CheckRequestReader(Pseudonymiser pseudonymiser)
+{
+    public CheckItem? Read(CheckRequest request, FieldErrors errors, string prefix = "")
+    {
+        var channel = ProtoEnums.ToDomain(request.Channel);
+        if (channel is null)
+        {
+            errors.Add(prefix + "channel", "must be a known CHANNEL_ value");
+        }
+        var purpose = ProtoEnums.ToDomain(request.Purpose);
+        if (purpose is null)
+        {
+            errors.Add(prefix + "purpose", "must be a known PURPOSE_ value");
+        }
+        var campaign = request.Campaign is { } c
+            ? new Domain.Decisions.CampaignContext(c.MarketsOwnSimilarProducts, c.SellsMobileSubscription)
+            : Domain.Decisions.CampaignContext.None;
+
+        CheckSubject? subject = null;
+        switch (request.ContactCase)
+        {
+            case CheckRequest.ContactOneofCase.CustomerId:
+                if (CustomerKeys.IsValidCustomerId(request.CustomerId, out var idError))
+                {
+                    subject = CheckSubject.Customer(request.CustomerId, pseudonymiser.CustomerHash(request.CustomerId));
+                }
+                else
+                {
+                    errors.Add(prefix + "customer_id", idError!);
+                }
+                break;
+            case CheckRequest.ContactOneofCase.Email:
+                if (RequestReader.ReadEmail(request.Email, prefix + "email", errors) is { } email)
+                {
+                    subject = CheckSubject.Contact(pseudonymiser.ContactKey(email), pseudonymiser.ContactHash(email), Suppression.Cache.ContactKind.Email);
+                }
+                break;
+            case CheckRequest.ContactOneofCase.Phone:
+                if (RequestReader.ReadPhone(request.Phone, prefix + "phone", errors) is { } phone)
+                {
+                    subject = CheckSubject.Contact(pseudonymiser.ContactKey(phone), pseudonymiser.ContactHash(phone), Suppression.Cache.ContactKind.Phone);
+                }
+                break;
+            default:
+                errors.Add(prefix + "contact", "give one of customer_id, email or phone");
+                break;
+        }
+        return subject is null || channel is null || purpose is null
+            ? null
+            : new CheckItem(subject, purpose.Value, channel.Value, campaign);
+    }
+}

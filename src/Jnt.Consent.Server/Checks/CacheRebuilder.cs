@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using Jnt.Consent.Abstractions.ContactPoints;
+using Jnt.Consent.Abstractions.Customers;
+using Jnt.Consent.Grains.Customers;
+using Jnt.Consent.Grains.Storage;
+using Jnt.Consent.Server.Hosting;
+using Jnt.Consent.Server.Storage;
+using Jnt.Consent.Suppression.Cache;
+using Jnt.Consent.Suppression.Entries;
+using Jnt.Consent.Suppression.Keys;
+using Microsoft.Extensions.Options;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace Jnt.Consent.Server.Checks;
+
+public sealed record RebuildProgressReport(long Customers, long Contacts, bool Completed, TimeSpan Elapsed);
+
+/// <summary>
+/// Rebuilds the whole suppression cache from the durable store: every customer's and contact
+/// point's grain state (read straight from the storage table, without activating grains) and every
+/// current external list. The cache is marked not ready first, so checks ask the durable store
+/// until the rebuild ends; writes that race with it are safe because cache writes are versioned.
+/// </summary>
+public sealed partial class CacheRebuilder(
+    ISuppressionCache cache,
+    CacheHealth health,
+    Database database,
+    ProhibitionListStore lists,
+    Pseudonymiser pseudonymiser,
+    Serializer serializer,
+    IOptions<GatewayOptions> options,
+    ILogger<CacheRebuilder> logger) : IDisposable
+{
+    private const int Chunk = 1000;
+    private readonly SemaphoreSlim oneAtATime = new(1, 1);
+
+    public async Task RebuildAsync(IProgress<RebuildProgressReport>? progress = null, CancellationToken cancellationToken = default)
+    {
+        await oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            var stopwatch = Stopwatch.StartNew();
+            RebuildStarted(logger);
+            var failuresAtStart = health.Failures;
+            await cache.MarkNotReadyAsync(cancellationToken);
+            var storageSerializer = new OrleansGrainStorageSerializer(serializer);
+            long customers = 0;
+            long contacts = 0;
+
+            var batch = new List<(HashKey, byte[])>(Chunk);
+            await foreach (var (key, payload) in Rows(StorageNames.CustomerState, cancellationToken))
+            {
+                var state = storageSerializer.Deserialize<CustomerState>(new BinaryData(payload));
+                if (state is null || !state.Exists)
+                {
+                    continue;
+                }
+                var customerId = CustomerKeys.FromGrainKey(key);
+                batch.Add((pseudonymiser.CustomerHash(customerId), CustomerCacheEntry.From(state, pseudonymiser).Encode()));
+                if (batch.Count == Chunk)
+                {
+                    await cache.PutManyAsync(batch, [], cancellationToken);
+                    customers += batch.Count;
+                    batch.Clear();
+                    progress?.Report(new RebuildProgressReport(customers, contacts, false, stopwatch.Elapsed));
+                }
+            }
+            await cache.PutManyAsync(batch, [], cancellationToken);
+            customers += batch.Count;
+            batch.Clear();
+
+            await foreach (var (key, payload) in Rows(StorageNames.ContactPointState, cancellationToken))
+            {
+                var state = storageSerializer.Deserialize<ContactPointState>(new BinaryData(payload));
+                if (state is null)
+                {
+                    continue;
+                }
+                var (_, hash) = Pseudonymiser.ParseContactKey(key);
+                var entry = new ContactEntry(checked((uint)state.Version), [.. state.CustomerIds.Select(pseudonymiser.CustomerHash)]);
+                batch.Add((hash, entry.Encode()));
+                if (batch.Count == Chunk)
+                {
+                    await cache.PutManyAsync([], batch, cancellationToken);
+                    contacts += batch.Count;
+                    batch.Clear();
+                    progress?.Report(new RebuildProgressReport(customers, contacts, false, stopwatch.Elapsed));
+                }
+            }
+            await cache.PutManyAsync([], batch, cancellationToken);
+            contacts += batch.Count;
+
+            var cached = (await cache.GetListsAsync(cancellationToken)).ToDictionary(l => l.Name);
+            foreach (var list in await lists.CurrentAsync(cancellationToken))
+            {
+                if (cached.TryGetValue(list.Info.Name, out var current) && current == list.Info)
+                {
+                    continue;
+                }
+                await foreach (var members in lists.MembersAsync(list.Info, 10_000, cancellationToken))
+                {
+                    await cache.LoadListMembersAsync(list.Info, members, cancellationToken);
+                }
+                await cache.ActivateListAsync(list.Info, cancellationToken);
+            }
+
+            if (!health.ReportRebuilt(failuresAtStart))
+            {
+                // A write-through failed while this ran: the cache may lack it. Stay not ready; the
+                // supervisor runs again.
+                RebuildSuperseded(logger);
+                return;
+            }
+            await cache.MarkReadyAsync(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), cancellationToken);
+            RebuildCompleted(logger, customers, contacts, stopwatch.Elapsed.TotalSeconds);
+            progress?.Report(new RebuildProgressReport(customers, contacts, true, stopwatch.Elapsed));
+        }
+        finally
+        {
+            oneAtATime.Release();
+        }
+    }
+
+    public void Dispose() => oneAtATime.Dispose();
+
+    /// <summary>The grain key and payload of every stored state with this name, read in one pass.</summary>
+    private async IAsyncEnumerable<(string Key, byte[] Payload)> Rows(string stateName,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Database.Command(connection, """
+            SELECT GrainIdExtensionString, PayloadBinary FROM OrleansStorage
+            WHERE ServiceId = @service AND GrainTypeString = @type AND PayloadBinary IS NOT NULL
+            """, null, ("@service", options.Value.ServiceId), ("@type", stateName));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return (reader.GetString(0), reader.GetFieldValue<byte[]>(1));
+        }
+    }
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Rebuilding the suppression cache from the durable store")]
+    private static partial void RebuildStarted(ILogger logger);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "A cache write failed during the rebuild; the cache stays not ready and is rebuilt again")]
+    private static partial void RebuildSuperseded(ILogger logger);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Suppression cache rebuilt: {Customers} customers, {Contacts} contact points in {Seconds:F1} s")]
+    private static partial void RebuildCompleted(ILogger logger, long customers, long contacts, double seconds);
+}

@@ -1,0 +1,57 @@
+using Jnt.Consent.Suppression.Cache;
+
+namespace Jnt.Consent.Server.Checks;
+
+/// <summary>
+/// Keeps the suppression cache trustworthy without an operator: at start-up and every few seconds
+/// it asks whether the cache is ready (a fresh or flushed Redis is not) and rebuilds it if not; when
+/// this silo's write-through fails it marks the cache not ready for every silo as soon as the cache
+/// can be reached, then rebuilds it.
+/// </summary>
+public sealed partial class CacheSupervisor(
+    ISuppressionCache cache,
+    CacheHealth health,
+    CacheRebuilder rebuilder,
+    IHostApplicationLifetime lifetime,
+    ILogger<CacheSupervisor> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Grains (for reads) and the silo must be up first.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await started.Task.WaitAsync(stoppingToken);
+
+        var wake = new SemaphoreSlim(0);
+        health.BecameSuspect += (_, _) => wake.Release();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var status = await cache.GetStatusAsync(stoppingToken);
+                if (!status.Ready || health.Suspect)
+                {
+                    await rebuilder.RebuildAsync(cancellationToken: stoppingToken);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Unreachable or failed midway: checks keep asking the durable store; try again.
+                SupervisionFailed(logger, ex.GetType().Name);
+            }
+            try
+            {
+                await wake.WaitAsync(Interval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Suppression cache check or rebuild failed ({ExceptionType}); retrying")]
+    private static partial void SupervisionFailed(ILogger logger, string exceptionType);
+}

@@ -1,0 +1,126 @@
+using Jnt.Consent.Abstractions.ContactPoints;
+using Jnt.Consent.Abstractions.Customers;
+using Jnt.Consent.Domain.Decisions;
+using Jnt.Consent.Server.Storage;
+using Jnt.Consent.Suppression.Cache;
+using Jnt.Consent.Suppression.Entries;
+using Jnt.Consent.Suppression.Keys;
+
+namespace Jnt.Consent.Server.Checks;
+
+/// <summary>
+/// Answers checks from the suppression cache, and from the durable store whenever the cache cannot
+/// vouch for itself: not ready (never built, emptied, being rebuilt), unreachable, or suspected by
+/// this silo of missing a write. Both paths decode the same entry format and decide with the same
+/// table, so the source changes the speed of an answer, never the answer. Nothing is allowed by
+/// default: a customer without an entry is an unknown customer.
+/// </summary>
+public sealed partial class SuppressionChecker(
+    ISuppressionCache cache,
+    CacheHealth health,
+    IGrainFactory grains,
+    ProhibitionListStore lists,
+    Pseudonymiser pseudonymiser,
+    TimeProvider time,
+    ILogger<SuppressionChecker> logger)
+{
+    public async Task<ContactDecision[]> CheckAsync(IReadOnlyList<CheckItem> items, CancellationToken cancellationToken = default)
+    {
+        if (items.Count == 0)
+        {
+            return [];
+        }
+        CacheReadResult? cached = null;
+        if (!health.Suspect)
+        {
+            try
+            {
+                cached = await cache.ReadAsync([.. items.Select(i => i.Subject.ToQuery())], cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                CacheUnreadable(logger, ex.GetType().Name);
+            }
+        }
+        var now = time.GetUtcNow();
+        if (cached is { Ready: true } && !health.Suspect)
+        {
+            var decisions = new ContactDecision[items.Count];
+            for (var i = 0; i < items.Count; i++)
+            {
+                decisions[i] = Decide(items[i], cached.Answers[i], now);
+            }
+            return decisions;
+        }
+        return await FromDurableStore(items, now, cancellationToken);
+    }
+
+    private static ContactDecision Decide(CheckItem item, CacheAnswer answer, DateTimeOffset now)
+    {
+        var listed = (answer.ListChannelMask & (1 << (int)item.Channel)) != 0;
+        if (item.Subject.Kind == QueryKind.Customer)
+        {
+            var entry = answer.Known && answer.Customers.Count > 0 ? answer.Customers[0].Entry : null;
+            return DecideForCustomer(item, entry, listed, now);
+        }
+        if (!answer.Known || answer.Customers.Count == 0)
+        {
+            return ConsentDecisionTable.Decide(Unlinked(item, listed));
+        }
+        return ContactDecision.MostRestrictive(answer.Customers.Select(c => DecideForCustomer(item, c.Entry, listed, now)));
+    }
+
+    private static ContactDecision DecideForCustomer(CheckItem item, byte[]? entry, bool listed, DateTimeOffset now) =>
+        ConsentDecisionTable.Decide(entry is null
+            ? UnknownCustomer(item)
+            : CustomerEntry.Decode(entry).Facts(item.Purpose, item.Channel, item.Campaign, listed, now));
+
+    /// <summary>The slow path: grains for customer state, the durable list store for list membership.</summary>
+    private async Task<ContactDecision[]> FromDurableStore(IReadOnlyList<CheckItem> items, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var decisions = new ContactDecision[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            decisions[i] = await FromDurableStore(items[i], now, cancellationToken);
+        }
+        return decisions;
+    }
+
+    private async Task<ContactDecision> FromDurableStore(CheckItem item, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (item.Subject.Kind == QueryKind.Customer)
+        {
+            var entry = await grains.GetGrain<ICustomerGrain>(CustomerKeys.ToGrainKey(item.Subject.CustomerId!)).GetSuppressionEntry();
+            var contacts = entry is null ? [] : CustomerEntry.Decode(entry).Contacts;
+            var mask = await lists.ListedChannelMaskAsync([.. contacts], cancellationToken);
+            return DecideForCustomer(item, entry, (mask & (1 << (int)item.Channel)) != 0, now);
+        }
+        var contactMask = await lists.ListedChannelMaskAsync([(item.Subject.ContactKind, item.Subject.Hash)], cancellationToken);
+        var listed = (contactMask & (1 << (int)item.Channel)) != 0;
+        var customerIds = await grains.GetGrain<IContactPointGrain>(item.Subject.ContactGrainKey!).GetCustomerIds();
+        if (customerIds.Count == 0)
+        {
+            return ConsentDecisionTable.Decide(Unlinked(item, listed));
+        }
+        var entries = await Task.WhenAll(customerIds.Select(id =>
+            grains.GetGrain<ICustomerGrain>(CustomerKeys.ToGrainKey(id)).GetSuppressionEntry()));
+        return ContactDecision.MostRestrictive(entries.Select(e => DecideForCustomer(item, e, listed, now)));
+    }
+
+    private static DecisionFacts Unlinked(CheckItem item, bool listed) =>
+        new(item.Purpose, item.Channel, ContactSubject.UnlinkedContactPoint, null,
+            Objected: false, OnExternalProhibitionList: listed, HasValidConsent: false,
+            IsExistingCustomer: false, ContactObtainedInSale: false, item.Campaign);
+
+    private static DecisionFacts UnknownCustomer(CheckItem item) =>
+        new(item.Purpose, item.Channel, ContactSubject.UnknownCustomerId, null,
+            Objected: false, OnExternalProhibitionList: false, HasValidConsent: false,
+            IsExistingCustomer: false, ContactObtainedInSale: false, item.Campaign);
+
+    /// <summary>The subject of a check by customer id.</summary>
+    public CheckSubject CustomerSubject(string customerId) => CheckSubject.Customer(customerId, pseudonymiser.CustomerHash(customerId));
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Suppression cache unreadable ({ExceptionType}); answering from the durable store")]
+    private static partial void CacheUnreadable(ILogger logger, string exceptionType);
+}

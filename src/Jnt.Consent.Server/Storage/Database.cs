@@ -1,0 +1,35 @@
+using System.Data.Common;
+using Jnt.Consent.Server.Hosting;
+
+namespace Jnt.Consent.Server.Storage;
+
+/// <summary>Connections to the profile's database for the project's own tables (SQL that both
+/// SQLite and PostgreSQL accept, parameters as @name).</summary>
+public sealed class Database(StorageProfile profile)
+{
+    public bool IsPostgres => profile.Dialect == "Postgres";
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = profile.Factory.CreateConnection()
+            ?? throw new InvalidOperationException("The database provider created no connection.");
+        connection.ConnectionString = profile.ConnectionString;
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    public static DbCommand Command(DbConnection connection, string sql, DbTransaction? transaction = null, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+}

@@ -1,0 +1,139 @@
+using System.Data.Common;
+using Jnt.Consent.Suppression.Cache;
+
+namespace Jnt.Consent.Server.Storage;
+
+/// <summary>One external list as the durable store describes it.</summary>
+public sealed record StoredProhibitionList(
+    ProhibitionListInfo Info, DateTimeOffset? ListDate, string Source, DateTimeOffset ImportedAt, long Entries);
+
+/// <summary>
+/// The durable copy of the external prohibition lists: the cache's source for a rebuild, and the
+/// check path's source while the cache cannot be trusted. An import writes a new version beside
+/// the current one and then switches the pointer in one transaction.
+/// </summary>
+public sealed class ProhibitionListStore(Database database, TimeProvider time)
+{
+    private const int RowsPerInsert = 500;
+
+    public async Task<IReadOnlyList<StoredProhibitionList>> CurrentAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Database.Command(connection,
+            "SELECT name, kind, channel_mask, current_version, list_date, source, imported_at, entries FROM jnt_prohibition_list ORDER BY name");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var lists = new List<StoredProhibitionList>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            lists.Add(new StoredProhibitionList(
+                new ProhibitionListInfo(reader.GetString(0), (ContactKind)reader.GetInt32(1), reader.GetInt32(2), reader.GetInt64(3)),
+                await reader.IsDBNullAsync(4, cancellationToken) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+                reader.GetString(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetInt64(7)));
+        }
+        return lists;
+    }
+
+    /// <summary>OR of the channel masks of the current lists holding any of these contact points.</summary>
+    public async Task<int> ListedChannelMaskAsync(IReadOnlyCollection<(ContactKind Kind, HashKey Hash)> contacts, CancellationToken cancellationToken = default)
+    {
+        if (contacts.Count == 0)
+        {
+            return 0;
+        }
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var mask = 0;
+        foreach (var (kind, hash) in contacts)
+        {
+            await using var command = Database.Command(connection, """
+                SELECT l.channel_mask FROM jnt_prohibition_list l
+                JOIN jnt_prohibition_list_member m ON m.name = l.name AND m.version = l.current_version
+                WHERE l.kind = @kind AND m.member = @member
+                """, null, ("@kind", (int)kind), ("@member", hash.ToArray()));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                mask |= reader.GetInt32(0);
+            }
+        }
+        return mask;
+    }
+
+    /// <summary>Writes the members of a new version (not yet visible to checks).</summary>
+    public async Task AddMembersAsync(ProhibitionListInfo list, IReadOnlyList<HashKey> members, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var chunk in members.Chunk(RowsPerInsert))
+        {
+            var values = string.Join(", ", chunk.Select((_, i) => $"(@name, @version, @m{i})"));
+            var parameters = new List<(string, object?)> { ("@name", list.Name), ("@version", list.Version) };
+            parameters.AddRange(chunk.Select((m, i) => ($"@m{i}", (object?)m.ToArray())));
+            await using var command = Database.Command(connection,
+                $"INSERT INTO jnt_prohibition_list_member (name, version, member) VALUES {values} ON CONFLICT DO NOTHING",
+                transaction, [.. parameters]);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Makes the new version current (unless a newer one already is) and drops older ones.</summary>
+    public async Task<long> ActivateAsync(ProhibitionListInfo list, DateTimeOffset? listDate, string source, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        long entries;
+        await using (var count = Database.Command(connection,
+            "SELECT COUNT(*) FROM jnt_prohibition_list_member WHERE name = @name AND version = @version", transaction,
+            ("@name", list.Name), ("@version", list.Version)))
+        {
+            entries = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        await using (var upsert = Database.Command(connection, """
+            INSERT INTO jnt_prohibition_list (name, kind, channel_mask, current_version, list_date, source, imported_at, entries)
+            VALUES (@name, @kind, @mask, @version, @list_date, @source, @imported_at, @entries)
+            ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, channel_mask = excluded.channel_mask,
+                current_version = excluded.current_version, list_date = excluded.list_date, source = excluded.source,
+                imported_at = excluded.imported_at, entries = excluded.entries
+            WHERE jnt_prohibition_list.current_version < excluded.current_version
+            """, transaction,
+            ("@name", list.Name), ("@kind", (int)list.Kind), ("@mask", list.ChannelMask), ("@version", list.Version),
+            ("@list_date", listDate), ("@source", source), ("@imported_at", time.GetUtcNow()), ("@entries", entries)))
+        {
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var cleanup = Database.Command(connection, """
+            DELETE FROM jnt_prohibition_list_member WHERE name = @name
+              AND version <> (SELECT current_version FROM jnt_prohibition_list WHERE name = @name)
+            """, transaction, ("@name", list.Name)))
+        {
+            await cleanup.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return entries;
+    }
+
+    /// <summary>Every member of a list version, in chunks (for loading the cache).</summary>
+    public async IAsyncEnumerable<IReadOnlyList<HashKey>> MembersAsync(
+        ProhibitionListInfo list, int chunkSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Database.Command(connection,
+            "SELECT member FROM jnt_prohibition_list_member WHERE name = @name AND version = @version", null,
+            ("@name", list.Name), ("@version", list.Version));
+        await using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
+        var chunk = new List<HashKey>(chunkSize);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            chunk.Add(new HashKey(reader.GetFieldValue<byte[]>(0)));
+            if (chunk.Count == chunkSize)
+            {
+                yield return chunk;
+                chunk = new List<HashKey>(chunkSize);
+            }
+        }
+        if (chunk.Count > 0)
+        {
+            yield return chunk;
+        }
+    }
+}

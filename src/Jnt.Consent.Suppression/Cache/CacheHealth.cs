@@ -1,0 +1,43 @@
+namespace Jnt.Consent.Suppression.Cache;
+
+/// <summary>
+/// This silo's view of whether the cache holds every acknowledged change. A failed write-through
+/// makes it suspect: this silo's checks stop trusting the cache at once, and the supervisor marks
+/// the cache not ready for every silo and rebuilds it as soon as it can be reached.
+/// </summary>
+public sealed class CacheHealth
+{
+    private int suspect;
+    private long failures;
+
+    public bool Suspect => Volatile.Read(ref suspect) == 1;
+
+    /// <summary>Failed write-throughs so far: a rebuild that saw this number change while it ran may
+    /// have missed a write, so it must not declare the cache healthy.</summary>
+    public long Failures => Interlocked.Read(ref failures);
+
+    /// <summary>Raised on the first failure after a healthy period.</summary>
+    public event EventHandler? BecameSuspect;
+
+    public void ReportWriteFailure()
+    {
+        Interlocked.Increment(ref failures);
+        if (Interlocked.Exchange(ref suspect, 1) == 0)
+        {
+            BecameSuspect?.Invoke(this, EventArgs.Empty);
+        }
+    }
+
+    /// <summary>Clears the suspicion if no write failed since the rebuild started; false otherwise.</summary>
+    public bool ReportRebuilt(long failuresAtStart)
+    {
+        Interlocked.Exchange(ref suspect, 0);
+        if (Failures == failuresAtStart)
+        {
+            return true;
+        }
+        // A failure raced with the rebuild: the cache may lack that write.
+        Interlocked.Exchange(ref suspect, 1);
+        return false;
+    }
+}

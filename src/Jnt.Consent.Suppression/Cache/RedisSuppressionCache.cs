@@ -1,0 +1,335 @@
+using System.Globalization;
+using System.Text;
+using StackExchange.Redis;
+
+namespace Jnt.Consent.Suppression.Cache;
+
+/// <summary>
+/// The production cache, shared by every silo. Key layout (P = <see cref="RedisCacheOptions.KeyPrefix"/>):
+/// <list type="bullet">
+/// <item><c>P meta</c>: hash, <c>state</c> = <c>ready</c> | <c>not-ready</c>, <c>epoch</c> = decimal. Absent (fresh Redis, FLUSHALL, Clear) reads as not ready.</item>
+/// <item><c>P c:{bucket}</c>: hash of customer entries, field = the 12 raw hash bytes; bucket in decimal = first two hash bytes (big-endian) mod BucketCount.</item>
+/// <item><c>P k:{bucket}</c>: the same for contact entries, mod ContactBucketCount.</item>
+/// <item><c>P lists</c>: hash, field = list name, value = <c>{version}:{kind}:{mask}</c> in decimal: the current version of each list.</item>
+/// <item><c>P l:{name}:{version}</c>: set of the 12-byte member hashes of one list version.</item>
+/// </list>
+/// Nothing but hashes is written: no customer id, address or number in clear.
+/// </summary>
+public sealed class RedisSuppressionCache : ISuppressionCache
+{
+    /// <summary>Queries per read script: one script blocks Redis while it runs, so a large batch is
+    /// split into scripts of this size, sent together (pipelined).</summary>
+    internal const int QueriesPerScript = 500;
+
+    /// <summary>Entries per put script in a bulk put, and scripts in flight at once.</summary>
+    internal const int EntriesPerPutScript = 100;
+    internal const int MembersPerLoadScript = 1000;
+    internal const int ScriptsInFlight = 64;
+
+    private const string Ready = "ready";
+    private const string NotReady = "not-ready";
+
+    private readonly IConnectionMultiplexer redis;
+    private readonly IDatabase database;
+    private readonly RedisCacheOptions options;
+    private readonly RedisKey metaKey;
+    private readonly RedisKey listsKey;
+    private readonly RedisValue prefixArg;
+    private readonly RedisValue bucketsArg;
+    private readonly RedisValue contactBucketsArg;
+
+    public RedisSuppressionCache(IConnectionMultiplexer redis, RedisCacheOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(redis);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        this.redis = redis;
+        this.options = options;
+        database = redis.GetDatabase(options.Database);
+        metaKey = options.KeyPrefix + "meta";
+        listsKey = options.KeyPrefix + "lists";
+        prefixArg = options.KeyPrefix;
+        bucketsArg = options.BucketCount;
+        contactBucketsArg = options.ContactBucketCount;
+    }
+
+    public async Task<CacheReadResult> ReadAsync(IReadOnlyList<CacheQuery> queries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        var chunks = Math.Max(1, (queries.Count + QueriesPerScript - 1) / QueriesPerScript);
+        var calls = new Task<RedisResult>[chunks];
+        for (var chunk = 0; chunk < chunks; chunk++)
+        {
+            var start = chunk * QueriesPerScript;
+            var count = Math.Min(QueriesPerScript, queries.Count - start);
+            var args = new RedisValue[3 + count];
+            args[0] = prefixArg;
+            args[1] = bucketsArg;
+            args[2] = contactBucketsArg;
+            for (var i = 0; i < count; i++)
+            {
+                args[3 + i] = EncodeQuery(queries[start + i], start + i);
+            }
+            calls[chunk] = database.ScriptEvaluateAsync(RedisScripts.Read, values: args);
+        }
+        var replies = await Task.WhenAll(calls).WaitAsync(cancellationToken);
+
+        var answers = new CacheAnswer[queries.Count];
+        var ready = true;
+        string? epoch = null;
+        for (var chunk = 0; chunk < chunks; chunk++)
+        {
+            var reply = (RedisResult[])replies[chunk]!;
+            var chunkEpoch = (string)reply[1]!;
+            // Each script is atomic, the batch is not: trust it only if every part saw the same ready epoch.
+            ready &= (int)reply[0] == 1 && (epoch is null || epoch == chunkEpoch);
+            epoch ??= chunkEpoch;
+            for (var i = 2; i < reply.Length; i++)
+            {
+                var index = (chunk * QueriesPerScript) + i - 2;
+                answers[index] = DecodeAnswer(queries[index], (RedisResult[])reply[i]!);
+            }
+        }
+        return new CacheReadResult(ready, long.Parse(epoch!, CultureInfo.InvariantCulture), answers);
+    }
+
+    public async Task<bool> PutCustomerAsync(HashKey customer, byte[] entry, CancellationToken cancellationToken = default)
+    {
+        CacheEntryChecks.CheckCustomerEntry(entry);
+        var stored = await database.ScriptEvaluateAsync(RedisScripts.PutVersioned, [CustomerKey(customer)], [customer.ToArray(), entry])
+            .WaitAsync(cancellationToken);
+        return (int)stored == 1;
+    }
+
+    public async Task<bool> PutContactAsync(HashKey contact, byte[] entry, CancellationToken cancellationToken = default)
+    {
+        CacheEntryChecks.CheckContactEntry(entry);
+        var stored = await database.ScriptEvaluateAsync(RedisScripts.PutVersioned, [ContactKey(contact)], [contact.ToArray(), entry])
+            .WaitAsync(cancellationToken);
+        return (int)stored == 1;
+    }
+
+    public async Task PutManyAsync(IReadOnlyList<(HashKey Key, byte[] Entry)> customers, IReadOnlyList<(HashKey Key, byte[] Entry)> contacts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(customers);
+        ArgumentNullException.ThrowIfNull(contacts);
+        foreach (var (_, entry) in customers)
+        {
+            CacheEntryChecks.CheckCustomerEntry(entry);
+        }
+        foreach (var (_, entry) in contacts)
+        {
+            CacheEntryChecks.CheckContactEntry(entry);
+        }
+        var scripts = PutScripts(customers, CustomerKey).Concat(PutScripts(contacts, ContactKey));
+        await RunPipelinedAsync(scripts, cancellationToken);
+    }
+
+    public async Task RemoveCustomerAsync(HashKey customer, uint version, CancellationToken cancellationToken = default) =>
+        await database.ScriptEvaluateAsync(RedisScripts.RemoveVersioned, [CustomerKey(customer)], [customer.ToArray(), version])
+            .WaitAsync(cancellationToken);
+
+    public async Task LoadListMembersAsync(ProhibitionListInfo list, IReadOnlyList<HashKey> members, CancellationToken cancellationToken = default)
+    {
+        CacheEntryChecks.CheckList(list);
+        ArgumentNullException.ThrowIfNull(members);
+        RedisKey[] keys = [listsKey, ListSetKey(list.Name, list.Version - 1)];
+        var name = (RedisValue)list.Name;
+        var version = (RedisValue)list.Version;
+        // No members still sends one script: it refuses a current version like any other load.
+        IEnumerable<HashKey[]> chunks = members.Count == 0 ? [[]] : members.Chunk(MembersPerLoadScript);
+        try
+        {
+            await RunPipelinedAsync(chunks.Select(chunk => (Func<Task>)(() =>
+            {
+                var args = new RedisValue[2 + chunk.Length];
+                args[0] = name;
+                args[1] = version;
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    args[2 + i] = chunk[i].ToArray();
+                }
+                return database.ScriptEvaluateAsync(RedisScripts.LoadListMembers, keys, args);
+            })), cancellationToken);
+        }
+        catch (RedisServerException e) when (e.Message.Contains("is not newer than the current version", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(
+                $"Prohibition list {list.Name} version {list.Version} is not newer than the current version: members can only be loaded into a version not yet active.", e);
+        }
+    }
+
+    public async Task ActivateListAsync(ProhibitionListInfo list, CancellationToken cancellationToken = default)
+    {
+        CacheEntryChecks.CheckList(list);
+        await database.ScriptEvaluateAsync(
+            RedisScripts.ActivateList,
+            [listsKey],
+            [list.Name, list.Version, (int)list.Kind, list.ChannelMask, ListSetPrefix(list.Name)]).WaitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ProhibitionListInfo>> GetListsAsync(CancellationToken cancellationToken = default)
+    {
+        var fields = await database.HashGetAllAsync(listsKey).WaitAsync(cancellationToken);
+        var lists = new List<ProhibitionListInfo>(fields.Length);
+        foreach (var field in fields)
+        {
+            var parts = ((string)field.Value!).Split(':');
+            if (parts.Length != 3)
+            {
+                throw new InvalidOperationException($"Redis holds a malformed entry for prohibition list {field.Name}.");
+            }
+            lists.Add(new ProhibitionListInfo(
+                field.Name!,
+                (ContactKind)byte.Parse(parts[1], CultureInfo.InvariantCulture),
+                int.Parse(parts[2], CultureInfo.InvariantCulture),
+                long.Parse(parts[0], CultureInfo.InvariantCulture)));
+        }
+        return lists;
+    }
+
+    public async Task<CacheStatus> GetStatusAsync(CancellationToken cancellationToken = default)
+    {
+        var values = await database.HashGetAsync(metaKey, ["state", "epoch"]).WaitAsync(cancellationToken);
+        return new CacheStatus(values[0] == Ready, values[1].IsNull ? 0 : (long)values[1]);
+    }
+
+    public Task MarkReadyAsync(long epoch, CancellationToken cancellationToken = default) =>
+        database.HashSetAsync(metaKey, [new("state", Ready), new("epoch", epoch)]).WaitAsync(cancellationToken);
+
+    public Task MarkNotReadyAsync(CancellationToken cancellationToken = default) =>
+        database.HashSetAsync(metaKey, "state", NotReady).WaitAsync(cancellationToken);
+
+    /// <summary>Deletes the meta key first (reads turn not ready at once), then every other key with
+    /// the prefix (SCAN + UNLINK on each primary). Keys written concurrently may survive.</summary>
+    public async Task ClearAsync(CancellationToken cancellationToken = default)
+    {
+        await database.KeyDeleteAsync(metaKey).WaitAsync(cancellationToken);
+        var pattern = EscapeGlob(options.KeyPrefix) + "*";
+        foreach (var server in redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
+        {
+            var batch = new List<RedisKey>(500);
+            await foreach (var key in server.KeysAsync(options.Database, pattern, pageSize: 1000).WithCancellation(cancellationToken))
+            {
+                batch.Add(key);
+                if (batch.Count == 500)
+                {
+                    await UnlinkAsync(batch, cancellationToken);
+                }
+            }
+            await UnlinkAsync(batch, cancellationToken);
+        }
+    }
+
+    private async Task UnlinkAsync(List<RedisKey> keys, CancellationToken cancellationToken)
+    {
+        if (keys.Count > 0)
+        {
+            await database.ExecuteAsync("UNLINK", [.. keys.Select(k => (object)k)]).WaitAsync(cancellationToken);
+            keys.Clear();
+        }
+    }
+
+    private IEnumerable<Func<Task>> PutScripts(IReadOnlyList<(HashKey Key, byte[] Entry)> entries, Func<HashKey, RedisKey> keyOf)
+    {
+        for (var start = 0; start < entries.Count; start += EntriesPerPutScript)
+        {
+            var count = Math.Min(EntriesPerPutScript, entries.Count - start);
+            var keys = new RedisKey[count];
+            var args = new RedisValue[2 * count];
+            for (var i = 0; i < count; i++)
+            {
+                var (key, entry) = entries[start + i];
+                keys[i] = keyOf(key);
+                args[2 * i] = key.ToArray();
+                args[(2 * i) + 1] = entry;
+            }
+            yield return () => database.ScriptEvaluateAsync(RedisScripts.PutVersioned, keys, args);
+        }
+    }
+
+    /// <summary>Sends the calls pipelined, at most <see cref="ScriptsInFlight"/> awaiting replies at once.</summary>
+    private static async Task RunPipelinedAsync(IEnumerable<Func<Task>> calls, CancellationToken cancellationToken)
+    {
+        var inFlight = new Queue<Task>(ScriptsInFlight);
+        foreach (var call in calls)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (inFlight.Count == ScriptsInFlight)
+            {
+                await inFlight.Dequeue();
+            }
+            inFlight.Enqueue(call());
+        }
+        await Task.WhenAll(inFlight).WaitAsync(cancellationToken);
+    }
+
+    private static RedisValue EncodeQuery(CacheQuery query, int index)
+    {
+        var bytes = new byte[1 + HashKey.Length];
+        switch (query.Kind)
+        {
+            case QueryKind.Customer:
+                break;
+            case QueryKind.Contact when Enum.IsDefined(query.ContactKind):
+                bytes[0] = (byte)query.ContactKind;
+                break;
+            default:
+                throw new ArgumentException($"Query {index} has kind {query.Kind} and contact kind {query.ContactKind}: not a query the cache answers.", nameof(query));
+        }
+        query.Key.CopyTo(bytes.AsSpan(1));
+        return bytes;
+    }
+
+    private static CacheAnswer DecodeAnswer(CacheQuery query, RedisResult[] reply)
+    {
+        var mask = (int)reply[0];
+        var entry = (byte[])reply[1]!;
+        if (query.Kind == QueryKind.Customer)
+        {
+            return entry.Length == 0
+                ? new CacheAnswer(false, [new CachedCustomer(query.Key, null)], mask)
+                : new CacheAnswer(true, [new CachedCustomer(query.Key, entry)], mask);
+        }
+        if (entry.Length == 0)
+        {
+            return new CacheAnswer(false, [], mask);
+        }
+        var linked = CacheEntryChecks.LinkedCustomers(entry);
+        if (reply.Length != 2 + linked.Length)
+        {
+            throw new InvalidOperationException("The read script answered a contact query with the wrong number of customers.");
+        }
+        var customers = new CachedCustomer[linked.Length];
+        for (var i = 0; i < linked.Length; i++)
+        {
+            var customerEntry = (byte[])reply[2 + i]!;
+            customers[i] = new CachedCustomer(linked[i], customerEntry.Length == 0 ? null : customerEntry);
+        }
+        return new CacheAnswer(true, customers, mask);
+    }
+
+    private RedisKey CustomerKey(HashKey customer) =>
+        options.KeyPrefix + "c:" + (customer.Prefix16 & (options.BucketCount - 1)).ToString(CultureInfo.InvariantCulture);
+
+    private RedisKey ContactKey(HashKey contact) =>
+        options.KeyPrefix + "k:" + (contact.Prefix16 & (options.ContactBucketCount - 1)).ToString(CultureInfo.InvariantCulture);
+
+    private string ListSetPrefix(string name) => options.KeyPrefix + "l:" + name + ":";
+
+    private RedisKey ListSetKey(string name, long version) => ListSetPrefix(name) + version.ToString(CultureInfo.InvariantCulture);
+
+    private static string EscapeGlob(string text)
+    {
+        var escaped = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (c is '*' or '?' or '[' or ']' or '\\')
+            {
+                escaped.Append('\\');
+            }
+            escaped.Append(c);
+        }
+        return escaped.ToString();
+    }
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Jnt.Consent.Domain.ContactPoints;
+using Jnt.Consent.Domain.Identity;
+using Jnt.Consent.Suppression.Cache;
+
+namespace Jnt.Consent.Suppression.Keys;
+
+/// <summary>
+/// Keyed hashes (HMAC-SHA-256) of customer ids, contact points and identity codes. Without the key
+/// a hash cannot be reversed by trying every phone number or identity code, which a plain hash
+/// could. The same value always gives the same hash, so lookups by hash work.
+/// </summary>
+public sealed class Pseudonymiser
+{
+    private const string EmailDomain = "email";
+    private const string PhoneDomain = "phone";
+    private const string PostalDomain = "postal";
+
+    private readonly byte[] key;
+
+    public Pseudonymiser(byte[] key)
+    {
+        if (key.Length < 32)
+        {
+            throw new ArgumentException("The pseudonymisation key must be at least 32 bytes.", nameof(key));
+        }
+        this.key = key;
+    }
+
+    /// <summary>Grain key of the contact index entry for an email address.</summary>
+    public string ContactKey(EmailAddress email) => EmailDomain + ":" + Hex(EmailDomain, email.Value);
+
+    /// <summary>Grain key of the contact index entry for a phone number.</summary>
+    public string ContactKey(PhoneNumber phone) => PhoneDomain + ":" + Hex(PhoneDomain, phone.Value);
+
+    public string IdentityCodeHash(PersonalIdentityCode code) => Hex("hetu", code.Value);
+
+    /// <summary>The cache's name for a customer.</summary>
+    public HashKey CustomerHash(string customerId) => new(Digest("customer", customerId));
+
+    public HashKey ContactHash(EmailAddress email) => new(Digest(EmailDomain, email.Value));
+
+    public HashKey ContactHash(PhoneNumber phone) => new(Digest(PhoneDomain, phone.Value));
+
+    /// <summary>A postal address, normalised (case, spacing) so that list entries and the register match.</summary>
+    public HashKey PostalHash(string street, string postalCode, string country) =>
+        new(Digest(PostalDomain, NormalisePostal(street, postalCode, country)));
+
+    /// <summary>The cache key of a contact grain key ("email:…" / "phone:…"): the same digest, truncated.</summary>
+    public static (ContactKind Kind, HashKey Hash) ParseContactKey(string contactKey)
+    {
+        var colon = contactKey.IndexOf(':', StringComparison.Ordinal);
+        var kind = contactKey[..colon] switch
+        {
+            EmailDomain => ContactKind.Email,
+            PhoneDomain => ContactKind.Phone,
+            _ => throw new ArgumentException("Not a contact key.", nameof(contactKey)),
+        };
+        return (kind, new HashKey(Convert.FromHexString(contactKey.AsSpan(colon + 1, HashKey.Length * 2))));
+    }
+
+    internal static string NormalisePostal(string street, string postalCode, string country)
+    {
+        static string Collapse(string value) =>
+            string.Join(' ', value.Trim().ToUpperInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        var countryCode = string.IsNullOrWhiteSpace(country) ? "FI" : country.Trim().ToUpperInvariant();
+        return string.Create(CultureInfo.InvariantCulture, $"{Collapse(street)}|{postalCode.Trim()}|{countryCode}");
+    }
+
+    private byte[] Digest(string domain, string value) =>
+        // The domain label keeps an email and a phone with the same text from sharing a hash.
+        HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(domain + "\n" + value));
+
+    private string Hex(string domain, string value) => Convert.ToHexStringLower(Digest(domain, value));
+}
