@@ -93,7 +93,7 @@ public static class GatewayHostingExtensions
     }
 
     /// <summary>Redis when ConnectionStrings:Redis is set (always in production), else in-process.</summary>
-    private static void AddSuppressionCache(this IServiceCollection services, ConfigurationManager configuration)
+    private static void AddSuppressionCache(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<CacheHealth>();
         var redis = configuration.GetConnectionString(StorageProfile.RedisConnectionName);
@@ -109,10 +109,9 @@ public static class GatewayHostingExtensions
         redisOptions.AsyncTimeout = 2000;
         redisOptions.SyncTimeout = 2000;
         services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redisOptions));
-        var keyPrefix = configuration[$"{GatewayOptions.Section}:{nameof(GatewayOptions.CacheKeyPrefix)}"];
         services.AddSingleton<ISuppressionCache>(sp => new RedisSuppressionCache(
             sp.GetRequiredService<IConnectionMultiplexer>(),
-            new RedisCacheOptions(KeyPrefix: string.IsNullOrEmpty(keyPrefix) ? "js:" : keyPrefix)));
+            new RedisCacheOptions(KeyPrefix: sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value.CacheKeyPrefix)));
     }
 
     /// <summary>

@@ -133,7 +133,7 @@ public sealed class RedisSuppressionCache : ISuppressionCache
     {
         CacheEntryChecks.CheckList(list);
         ArgumentNullException.ThrowIfNull(members);
-        RedisKey[] keys = [listsKey, ListSetKey(list.Name, list.Version - 1)];
+        RedisKey[] keys = [listsKey, ListSetKey(list.Name, list.Version)];
         var name = (RedisValue)list.Name;
         var version = (RedisValue)list.Version;
         // No members still sends one script: it refuses a current version like any other load.

@@ -126,6 +126,39 @@ public sealed class RedisOutageTests : IDisposable
         Assert.Contains(beforeFlush.Answers.Values, a => a.Result.Allowed);
     }
 
+    [Fact]
+    public async Task The_rebuild_rpc_and_the_rebuild_cache_command_restore_a_flushed_cache()
+    {
+        var database = await TestServices.CreateDatabaseAsync();
+        var arguments = TestServices.ProductionArguments(database, "c" + Guid.NewGuid().ToString("N")[..10], TestServices.NewPseudonymisationKey());
+        var id = NewCustomerId();
+        await using (var silo = await GatewayProcess.StartAsync(directory.Path, arguments))
+        {
+            await silo.Customers.UpsertCustomerAsync(Consumer(id));
+            await silo.Customers.RecordObjectionAsync(Objection(id, AllPurposesAllChannels()));
+            var admin = new SuppressionAdminService.SuppressionAdminServiceClient(silo.Channel);
+            using var rebuild = admin.RebuildCache(new RebuildCacheRequest());
+            var reports = new List<RebuildProgress>();
+            while (await rebuild.ResponseStream.MoveNext(CancellationToken.None))
+            {
+                reports.Add(rebuild.ResponseStream.Current);
+            }
+            Assert.True(reports[^1].Completed);
+            Assert.Equal(1, reports[^1].Customers);
+            await silo.StopAsync();
+        }
+        await TestServices.FlushRedisAsync();
+
+        var (exitCode, output) = await Processes.RunServerCommandAsync(["rebuild-cache", .. arguments]);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("Cache rebuilt: 1 customers, 2 contact points", output, StringComparison.Ordinal);
+        await using var restarted = await GatewayProcess.StartAsync(directory.Path, arguments);
+        Assert.Equal(0, restarted.CountOutput("Rebuilding the suppression cache"));
+        var check = await restarted.Suppression.CheckAsync(CheckCustomer(id, Channel.Post, Purpose.DirectAdvertising));
+        Assert.Equal(DecisionReason.Objection, check.Reason);
+    }
+
     private static CheckRequest With(CheckRequest subject, Purpose purpose, Channel channel)
     {
         var request = subject.Clone();
