@@ -59,7 +59,7 @@ redis_start() {
   local port
   port="$(cat "$dir/redis.port")"
   redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --pidfile "$dir/redis/redis.pid" \
-    --logfile "$dir/redis/redis.log" --dir "$dir/redis" --save '' --appendonly no >/dev/null
+    --logfile "$dir/redis/redis.log" --dir "$dir/redis" --save '' --appendonly no --hash-max-listpack-value 128 >/dev/null
   wait_for 30 redis-cli -h 127.0.0.1 -p "$port" ping
 }
 
