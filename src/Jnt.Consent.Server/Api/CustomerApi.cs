@@ -9,6 +9,7 @@ using Domain = Jnt.Consent.Domain;
 namespace Jnt.Consent.Server.Api;
 
 /// <summary>The customer-service API: translates messages, calls the customer's grain, translates back.</summary>
+[Microsoft.AspNetCore.Authorization.Authorize(Roles = Security.Roles.Service)]
 public sealed class CustomerApi(IGrainFactory grains, RequestReader reader, TimeProvider time) : CustomerService.CustomerServiceBase
 {
     public override async Task<UpsertCustomerResponse> UpsertCustomer(UpsertCustomerRequest request, ServerCallContext context)

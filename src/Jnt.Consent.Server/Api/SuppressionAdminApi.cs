@@ -11,6 +11,7 @@ using Domain = Jnt.Consent.Domain;
 namespace Jnt.Consent.Server.Api;
 
 /// <summary>External prohibition lists and the cache: what administrators run.</summary>
+[Microsoft.AspNetCore.Authorization.Authorize(Roles = Security.Roles.Admin)]
 public sealed partial class SuppressionAdminApi(
     ProhibitionListStore store,
     ISuppressionCache cache,

@@ -4,6 +4,7 @@ using Grpc.Core;
 using Jnt.Consent.Api.V1;
 using Jnt.Consent.Domain.Decisions;
 using Jnt.Consent.Server.Checks;
+using Jnt.Consent.Server.Security;
 using CheckItem = Jnt.Consent.Server.Checks.CheckItem;
 using Jnt.Consent.Server.Storage;
 using Jnt.Consent.Suppression.Cache;
@@ -11,6 +12,7 @@ using Jnt.Consent.Suppression.Cache;
 namespace Jnt.Consent.Server.Api;
 
 /// <summary>The check path for campaign tools: single checks, streamed bulk scrubs, receipts.</summary>
+[Microsoft.AspNetCore.Authorization.Authorize(Roles = Security.Roles.Campaign)]
 public sealed class SuppressionApi(
     SuppressionChecker checker,
     CheckRequestReader reader,
@@ -126,7 +128,7 @@ public sealed class SuppressionApi(
         var summary = new BatchSummary { Checked = run.Checked, Allowed = run.Allowed, Errors = run.Errors };
         if (run.CampaignId is { } campaignId)
         {
-            var receipt = await run.ToReceipt(campaignId, "anonymous", time.GetUtcNow(), lists, cancellationToken);
+            var receipt = await run.ToReceipt(campaignId, context.GetHttpContext().User.CallerName(), time.GetUtcNow(), lists, cancellationToken);
             await receipts.SaveAsync(receipt, cancellationToken);
             summary.ReceiptId = receipt.ReceiptId;
         }

@@ -1,6 +1,7 @@
 using Jnt.Consent.Grains.Storage;
 using Jnt.Consent.Server.Api;
 using Jnt.Consent.Server.Checks;
+using Jnt.Consent.Server.Security;
 using Jnt.Consent.Server.Storage;
 using Jnt.Consent.Suppression.Cache;
 using StackExchange.Redis;
@@ -82,8 +83,11 @@ public static class GatewayHostingExtensions
             }));
         });
 
+        builder.Services.AddGatewaySecurity(builder.Configuration);
+        builder.Services.AddSingleton<RateLimitInterceptor>();
         builder.Services.AddGrpc(grpc =>
         {
+            grpc.Interceptors.Add<RateLimitInterceptor>();
             grpc.Interceptors.Add<StorageFailureInterceptor>();
             grpc.MaxReceiveMessageSize = 1024 * 1024;
         });
@@ -126,23 +130,29 @@ public static class GatewayHostingExtensions
         {
             var report = await storage.MigrateAsync(options);
             GatewayLog.SchemaReady(app.Logger, report.VersionBefore, report.VersionAfter);
-            return;
         }
-        var (current, latest) = await storage.SchemaVersionAsync();
-        if (current < latest)
+        else
         {
-            throw new InvalidOperationException(
-                $"The database schema is at version {current}; this build needs {latest}. Run the `migrate` command, or set Gateway:MigrateOnStart=true.");
+            var (current, latest) = await storage.SchemaVersionAsync();
+            if (current < latest)
+            {
+                throw new InvalidOperationException(
+                    $"The database schema is at version {current}; this build needs {latest}. Run the `migrate` command, or set Gateway:MigrateOnStart=true.");
+            }
+            GatewayLog.SchemaReady(app.Logger, current, current);
         }
-        GatewayLog.SchemaReady(app.Logger, current, current);
+        await AdminKeyBootstrap.EnsureAdminKeyAsync(app.Services.GetRequiredService<ApiKeyStore>(), app.Services.GetRequiredService<AuthOptions>());
     }
 
     public static WebApplication MapConsentGateway(this WebApplication app)
     {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGrpcService<AccessApi>();
         app.MapGrpcService<CustomerApi>();
         app.MapGrpcService<SuppressionApi>();
         app.MapGrpcService<SuppressionAdminApi>();
-        app.MapGrpcHealthChecksService();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService();
         return app;
     }

@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Jnt.Consent.Api.V1;
 
@@ -29,9 +31,28 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     public GrpcChannel Channel => channel ??= GrpcChannel.ForAddress(Address);
 
-    public CustomerService.CustomerServiceClient Customers => new(Channel);
+    /// <summary>The admin key this gateway was bootstrapped with.</summary>
+    public string AdminKey { get; private init; } = "";
 
-    public SuppressionService.SuppressionServiceClient Suppression => new(Channel);
+    /// <summary>API keys per role, created through the admin key when the gateway was ready.</summary>
+    public IReadOnlyDictionary<string, string> Keys { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>Calls that carry the key of <paramref name="role"/> (null: no credential at all).</summary>
+    public CallInvoker As(string? role) => role is null
+        ? Channel.CreateCallInvoker()
+        : Channel.Intercept(metadata =>
+        {
+            metadata.Add("x-api-key", role == "admin" ? AdminKey : Keys[role]);
+            return metadata;
+        });
+
+    public CustomerService.CustomerServiceClient Customers => new(As("service"));
+
+    public SuppressionService.SuppressionServiceClient Suppression => new(As("campaign"));
+
+    public SuppressionAdminService.SuppressionAdminServiceClient SuppressionAdmin => new(As("admin"));
+
+    public AccessService.AccessServiceClient Access => new(As("admin"));
 
     /// <summary>Everything the process wrote so far (stdout and stderr).</summary>
     public string Output
@@ -47,9 +68,12 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     public static async Task<GatewayProcess> StartAsync(string dataDirectory, params string[] extraArguments)
     {
+        var adminKey = extraArguments.FirstOrDefault(a => a.StartsWith("--Auth:BootstrapAdminKey=", StringComparison.Ordinal))?.Split('=', 2)[1]
+            ?? DirectoryAdminKeys.GetOrAdd(dataDirectory, _ => NewApiKey());
         var arguments = new List<string>
         {
             ServerAssembly(),
+            $"--Auth:BootstrapAdminKey={adminKey}",
             "--Kestrel:Endpoints:Grpc:Url=http://127.0.0.1:0",
             $"--Gateway:DataDirectory={dataDirectory}",
             $"--Gateway:SiloPort={FreePort()}",
@@ -69,7 +93,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         }
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var gateway = new GatewayProcess(process) { DataDirectory = dataDirectory };
+        var gateway = new GatewayProcess(process) { DataDirectory = dataDirectory, AdminKey = adminKey };
         process.OutputDataReceived += (_, e) => gateway.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => gateway.OnLine(e.Data);
         process.Exited += (_, _) =>
@@ -84,6 +108,13 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         try
         {
             gateway.Address = await gateway.ready.Task.WaitAsync(StartTimeout);
+            var keys = new Dictionary<string, string>();
+            foreach (var role in new[] { "service", "campaign", "analyst" })
+            {
+                var created = await gateway.Access.CreateApiKeyAsync(new CreateApiKeyRequest { Name = $"test-{role}", Role = role });
+                keys[role] = created.ApiKey;
+            }
+            gateway.Keys = keys;
         }
         catch (TimeoutException)
         {
@@ -183,6 +214,13 @@ public sealed partial class GatewayProcess : IAsyncDisposable
             ready.TrySetResult(new Uri(match.Groups["address"].Value));
         }
     }
+
+    // A restarted gateway finds the admin key of its first start in its database.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> DirectoryAdminKeys = new();
+
+    /// <summary>A well-formed API key that no gateway has seen yet.</summary>
+    public static string NewApiKey() =>
+        $"jnt_{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6))}_{Guid.NewGuid():N}";
 
     public static int FreePort()
     {

@@ -52,7 +52,7 @@ public static class SuppressionCalls
     public static async Task<IReadOnlyList<ImportProgress>> ImportListAsync(
         GatewayProcess gateway, string name, ContactKind kind, IEnumerable<Channel> channels, IEnumerable<string> values, int chunkSize = 1000)
     {
-        var admin = new SuppressionAdminService.SuppressionAdminServiceClient(gateway.Channel);
+        var admin = gateway.SuppressionAdmin;
         using var call = admin.ImportProhibitionList(deadline: DateTime.UtcNow.AddMinutes(5));
         var progress = new List<ImportProgress>();
         var reading = Task.Run(async () =>

@@ -18,7 +18,8 @@ public static class TestServices
     public static async Task<string> CreateDatabaseAsync()
     {
         var name = "jnt_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var connection = new NpgsqlConnection(PostgresServer))
+        // Unpooled: a test that restarts the server leaves pooled connections broken.
+        await using (var connection = new NpgsqlConnection(PostgresServer + ";Pooling=false"))
         {
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
@@ -51,9 +52,13 @@ public static class TestServices
     /// <summary>A random production pseudonymisation key, the same for every silo of one test.</summary>
     public static string NewPseudonymisationKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
-    /// <summary>Command-line settings for a silo of the production profile.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> AdminKeys = new();
+
+    /// <summary>Command-line settings for a silo of the production profile. Silos of one cluster
+    /// share one bootstrap admin key, as they share the key table.</summary>
     public static string[] ProductionArguments(string connectionString, string clusterId, string key, bool migrate = true) =>
     [
+        $"--Auth:BootstrapAdminKey={AdminKeys.GetOrAdd(clusterId, _ => GatewayProcess.NewApiKey())}",
         "--Gateway:Profile=Production",
         $"--ConnectionStrings:Postgres={connectionString}",
         $"--ConnectionStrings:Redis={RedisServer}",

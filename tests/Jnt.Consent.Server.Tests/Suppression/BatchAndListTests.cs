@@ -87,7 +87,7 @@ public sealed class BatchAndListTests(GatewayFixture fixture)
         await SuppressionCalls.ImportListAsync(Gateway, name, ContactKind.Phone, [Channel.Phone], [other]);
         var afterReplace = await Gateway.Suppression.CheckAsync(CheckPhone(listed, Channel.Phone, Purpose.DistanceSelling));
         var otherAfter = await Gateway.Suppression.CheckAsync(CheckPhone(other, Channel.Phone, Purpose.DistanceSelling));
-        var lists = await new SuppressionAdminService.SuppressionAdminServiceClient(Gateway.Channel).ListProhibitionListsAsync(new ListProhibitionListsRequest());
+        var lists = await Gateway.SuppressionAdmin.ListProhibitionListsAsync(new ListProhibitionListsRequest());
 
         var last = progress[^1];
         Assert.True(progress.Count >= 3);
@@ -110,7 +110,7 @@ public sealed class BatchAndListTests(GatewayFixture fixture)
         var listed = FinnishNumber();
         var name = "complaints-" + Guid.NewGuid().ToString("N")[..8];
         await SuppressionCalls.ImportListAsync(Gateway, name, ContactKind.Phone, [Channel.Sms], [listed]);
-        var admin = new SuppressionAdminService.SuppressionAdminServiceClient(Gateway.Channel);
+        var admin = Gateway.SuppressionAdmin;
 
         using (var call = admin.ImportProhibitionList())
         {

@@ -136,7 +136,7 @@ public sealed class RedisOutageTests : IDisposable
         {
             await silo.Customers.UpsertCustomerAsync(Consumer(id));
             await silo.Customers.RecordObjectionAsync(Objection(id, AllPurposesAllChannels()));
-            var admin = new SuppressionAdminService.SuppressionAdminServiceClient(silo.Channel);
+            var admin = silo.SuppressionAdmin;
             using var rebuild = admin.RebuildCache(new RebuildCacheRequest());
             var reports = new List<RebuildProgress>();
             while (await rebuild.ResponseStream.MoveNext(CancellationToken.None))
