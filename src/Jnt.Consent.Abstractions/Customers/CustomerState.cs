@@ -29,8 +29,19 @@ public sealed class CustomerState
     /// only while (or if a crash interrupted) an index update.</summary>
     [Id(5)] public List<string> IndexedContactKeys { get; set; } = [];
 
+    /// <summary>Every read of this customer's personal data: who, when, why (part of the access export).</summary>
+    [Id(6)] public List<AccessRecord> Reads { get; set; } = [];
+
     public bool Exists => Version > 0 && Profile is not null;
 }
+
+/// <summary>One read of a customer's personal data.</summary>
+[GenerateSerializer, Immutable, Alias("jnt.consent.AccessRecord")]
+public sealed record AccessRecord(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] string Caller,
+    [property: Id(2)] string Reason,
+    [property: Id(3)] string What);
 
 [GenerateSerializer, Immutable, Alias("jnt.consent.CustomerProfile")]
 public sealed record CustomerProfile

@@ -11,11 +11,21 @@ public interface ICustomerGrain : IGrainWithStringKey
 
     Task<WriteOutcome> ChangeConsent(ChangeConsentCommand command);
 
-    /// <summary>Null if the customer does not exist.</summary>
-    Task<CustomerSnapshot?> Get();
+    /// <summary>Records the read, then returns the state. Null if the customer does not exist.</summary>
+    Task<CustomerSnapshot?> Get(AccessRecord access);
 
-    /// <summary>Null if the customer does not exist.</summary>
-    Task<IReadOnlyList<HistoryEntry>?> GetHistory();
+    /// <summary>Records the read, then returns the history. Null if the customer does not exist.</summary>
+    Task<IReadOnlyList<HistoryEntry>?> GetHistory(AccessRecord access);
+
+    /// <summary>Records the read, then returns everything held. Null if the customer does not exist.</summary>
+    Task<CustomerExport?> Export(AccessRecord access);
+
+    /// <summary>
+    /// Erases the customer: its contact points go on the erased-contacts suppression lists first,
+    /// then the contact index, the cache entry and the stored state are removed. Null if the
+    /// customer does not exist.
+    /// </summary>
+    Task<ErasureOutcome?> Erase();
 
     /// <summary>
     /// The customer's entry in the suppression cache's format (version, contact-point hashes,

@@ -21,6 +21,7 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
     private readonly ILogger<CustomerGrain> logger;
     private readonly Pseudonymiser pseudonymiser;
     private readonly CacheWriteThrough cache;
+    private readonly IErasedContacts suppressions;
 
     public CustomerGrain(
         [PersistentState(StorageNames.CustomerState, StorageNames.ConsentStore)] IPersistentState<CustomerState> state,
@@ -28,8 +29,10 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         ISuppressionCache cache,
         CacheHealth health,
         Pseudonymiser pseudonymiser,
+        IErasedContacts suppressions,
         ILogger<CustomerGrain> logger)
     {
+        this.suppressions = suppressions;
         this.state = state;
         this.time = time;
         this.logger = logger;
@@ -150,21 +153,72 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         await Commit();
         // Acknowledged only after the cache has it (or this silo knows it does not): read-your-writes.
         await PushToCache();
+        if (command.Change == ConsentChange.Consent)
+        {
+            // Consenting again lifts an inherited erasure suppression of this customer's contact
+            // points on the kinds of channel consented to.
+            var kinds = command.Channels.Select(ContactKindOf).ToHashSet();
+            await suppressions.ReleaseErasedAsync([.. CustomerCacheEntry.From(Current, pseudonymiser).Contacts.Where(c => kinds.Contains(c.Kind))]);
+        }
         return new WriteOutcome(WriteStatus.Applied, Current.Version, now, Created: false, Detail: null);
     }
 
-    public async Task<CustomerSnapshot?> Get()
+    public async Task<CustomerSnapshot?> Get(AccessRecord access) =>
+        await RecordRead(access) ? Snapshot() : null;
+
+    public async Task<IReadOnlyList<HistoryEntry>?> GetHistory(AccessRecord access) =>
+        await RecordRead(access) ? [.. Current.History] : null;
+
+    public async Task<CustomerExport?> Export(AccessRecord access) =>
+        await RecordRead(access) ? new CustomerExport(Snapshot(), [.. Current.History], [.. Current.Reads]) : null;
+
+    public async Task<ErasureOutcome?> Erase()
     {
         await durable.EnsureCurrent();
-        return Current.Exists
-            ? new CustomerSnapshot(CustomerId, Current.Profile!, [.. Current.Cells], Current.Version)
-            : null;
+        if (!Current.Exists)
+        {
+            return null;
+        }
+        var contacts = CustomerCacheEntry.From(Current, pseudonymiser).Contacts;
+        // Suppression first: there is never a moment when the erased person's contact points are open.
+        await suppressions.AddErasedAsync(contacts);
+        var customerId = CustomerId;
+        foreach (var key in Current.IndexedContactKeys.Union(Current.ContactKeys, StringComparer.Ordinal))
+        {
+            await GrainFactory.GetGrain<IContactPointGrain>(key).Unlink(customerId);
+        }
+        var version = Current.Version;
+        await cache.Put(async c =>
+        {
+            await c.RemoveCustomerAsync(pseudonymiser.CustomerHash(customerId), checked((uint)version));
+            return true;
+        });
+        try
+        {
+            await state.ClearStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+        state.State = new CustomerState();
+        return new ErasureOutcome(time.GetUtcNow(), contacts.Count);
     }
 
-    public async Task<IReadOnlyList<HistoryEntry>?> GetHistory()
+    private CustomerSnapshot Snapshot() => new(CustomerId, Current.Profile!, [.. Current.Cells], Current.Version);
+
+    /// <summary>Every read of personal data is recorded before anything is returned; no record, no read.</summary>
+    private async Task<bool> RecordRead(AccessRecord access)
     {
         await durable.EnsureCurrent();
-        return Current.Exists ? [.. Current.History] : null;
+        if (!Current.Exists)
+        {
+            return false;
+        }
+        Current.Reads.Add(access with { At = time.GetUtcNow() });
+        await Commit();
+        return true;
     }
 
     public async Task<byte[]?> GetSuppressionEntry()
@@ -172,6 +226,13 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         await durable.EnsureCurrent();
         return Current.Exists ? CustomerCacheEntry.From(Current, pseudonymiser).Encode() : null;
     }
+
+    private static ContactKind ContactKindOf(Channel channel) => channel switch
+    {
+        Channel.Email => ContactKind.Email,
+        Channel.Post => ContactKind.Postal,
+        _ => ContactKind.Phone,
+    };
 
     private Task PushToCache() =>
         cache.Put(c => c.PutCustomerAsync(pseudonymiser.CustomerHash(CustomerId), CustomerCacheEntry.From(Current, pseudonymiser).Encode()));

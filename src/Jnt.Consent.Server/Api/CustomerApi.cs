@@ -21,8 +21,8 @@ public sealed class CustomerApi(IGrainFactory grains, RequestReader reader, Time
 
     public override async Task<V1.Customer> GetCustomer(GetCustomerRequest request, ServerCallContext context)
     {
-        var id = RequestReader.RequireCustomerId(request.CustomerId);
-        var snapshot = await Customer(id).Get() ?? throw NotFound();
+        var (id, access) = RequestReader.ReadAccess(request.CustomerId, request.AccessReason, "GetCustomer", context);
+        var snapshot = await Customer(id).Get(access) ?? throw NotFound();
         return CustomerViews.ToProto(snapshot, time.GetUtcNow());
     }
 
@@ -37,8 +37,8 @@ public sealed class CustomerApi(IGrainFactory grains, RequestReader reader, Time
 
     public override async Task<GetHistoryResponse> GetHistory(GetHistoryRequest request, ServerCallContext context)
     {
-        var id = RequestReader.RequireCustomerId(request.CustomerId);
-        var history = await Customer(id).GetHistory() ?? throw NotFound();
+        var (id, access) = RequestReader.ReadAccess(request.CustomerId, request.AccessReason, "GetHistory", context);
+        var history = await Customer(id).GetHistory(access) ?? throw NotFound();
         var response = new GetHistoryResponse { CustomerId = id };
         response.Events.AddRange(history.Select(CustomerViews.ToProto));
         return response;
@@ -49,7 +49,7 @@ public sealed class CustomerApi(IGrainFactory grains, RequestReader reader, Time
 
     private ICustomerGrain Customer(string customerId) => grains.GetGrain<ICustomerGrain>(CustomerKeys.ToGrainKey(customerId));
 
-    private static RpcException NotFound() => new(new Grpc.Core.Status(StatusCode.NotFound, "customer_id: no such customer"));
+    public static RpcException NotFound() => new(new Grpc.Core.Status(StatusCode.NotFound, "customer_id: no such customer"));
 }
 
 /// <summary>Write outcomes on the wire: success becomes a WriteResult, anything else its status code.</summary>

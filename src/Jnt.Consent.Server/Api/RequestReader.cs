@@ -31,6 +31,21 @@ public sealed class RequestReader(Pseudonymiser pseudonymiser, TimeProvider time
         return id;
     }
 
+    /// <summary>A customer id and the audit record of reading that customer's personal data.</summary>
+    public static (string CustomerId, AccessRecord Access) ReadAccess(string customerId, string reason, string what, Grpc.Core.ServerCallContext context, string reasonField = "access_reason")
+    {
+        var errors = new FieldErrors();
+        CustomerId(customerId, errors);
+        var trimmed = Text(reason, reasonField, 200, errors);
+        if (trimmed.Length == 0)
+        {
+            errors.Add(reasonField, "is required: say why you read this customer's personal data");
+        }
+        errors.ThrowIfAny();
+        // The time is set by the grain when it records the read.
+        return (customerId, new AccessRecord(default, Security.SecurityExtensions.CallerName(Grpc.Core.ServerCallContextExtensions.GetHttpContext(context).User), trimmed, what));
+    }
+
     public UpsertCustomerCommand Read(UpsertCustomerRequest request)
     {
         var errors = new FieldErrors();

@@ -1,6 +1,7 @@
 using Jnt.Consent.Grains.Storage;
 using Jnt.Consent.Server.Api;
 using Jnt.Consent.Server.Checks;
+using Jnt.Consent.Server.Rights;
 using Jnt.Consent.Server.Security;
 using Jnt.Consent.Server.Storage;
 using Jnt.Consent.Suppression.Cache;
@@ -84,6 +85,9 @@ public static class GatewayHostingExtensions
         });
 
         builder.Services.AddGatewaySecurity(builder.Configuration);
+        builder.Services.AddSingleton<Rights.ContactSuppressions>();
+        builder.Services.AddSingleton<Grains.Customers.IErasedContacts>(sp => sp.GetRequiredService<Rights.ContactSuppressions>());
+        builder.Services.AddOneClickUnsubscribe(builder.Configuration, options);
         builder.Services.AddSingleton<RateLimitInterceptor>();
         builder.Services.AddGrpc(grpc =>
         {
@@ -149,6 +153,9 @@ public static class GatewayHostingExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGrpcService<AccessApi>();
+        app.MapGrpcService<RightsApi>();
+        app.MapGrpcService<UnsubscribeApi>();
+        app.MapOneClickUnsubscribe();
         app.MapGrpcService<CustomerApi>();
         app.MapGrpcService<SuppressionApi>();
         app.MapGrpcService<SuppressionAdminApi>();

@@ -112,6 +112,54 @@ public sealed class ProhibitionListStore(Database database, TimeProvider time)
         return entries;
     }
 
+    /// <summary>
+    /// Adds members to, or removes them from, the current version of a list that changes one entry at
+    /// a time, creating the list (version 1) on first use. Returns the list's current description.
+    /// </summary>
+    public async Task<ProhibitionListInfo> ChangeCurrentAsync(string name, ContactKind kind, int channelMask, string source,
+        IReadOnlyList<HashKey> add, IReadOnlyList<HashKey> remove, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        await using (var create = Database.Command(connection, """
+            INSERT INTO jnt_prohibition_list (name, kind, channel_mask, current_version, list_date, source, imported_at, entries)
+            VALUES (@name, @kind, @mask, 1, NULL, @source, @now, 0) ON CONFLICT (name) DO NOTHING
+            """, transaction, ("@name", name), ("@kind", (int)kind), ("@mask", channelMask), ("@source", source), ("@now", now)))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        long version;
+        await using (var current = Database.Command(connection, "SELECT current_version FROM jnt_prohibition_list WHERE name = @name", transaction, ("@name", name)))
+        {
+            version = Convert.ToInt64(await current.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        foreach (var member in add)
+        {
+            await using var insert = Database.Command(connection,
+                "INSERT INTO jnt_prohibition_list_member (name, version, member) VALUES (@name, @version, @member) ON CONFLICT DO NOTHING",
+                transaction, ("@name", name), ("@version", version), ("@member", member.ToArray()));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        foreach (var member in remove)
+        {
+            await using var delete = Database.Command(connection,
+                "DELETE FROM jnt_prohibition_list_member WHERE name = @name AND version = @version AND member = @member",
+                transaction, ("@name", name), ("@version", version), ("@member", member.ToArray()));
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var count = Database.Command(connection, """
+            UPDATE jnt_prohibition_list SET imported_at = @now,
+                entries = (SELECT COUNT(*) FROM jnt_prohibition_list_member WHERE name = @name AND version = @version)
+            WHERE name = @name
+            """, transaction, ("@name", name), ("@version", version), ("@now", now)))
+        {
+            await count.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return new ProhibitionListInfo(name, kind, channelMask, version);
+    }
+
     /// <summary>Every member of a list version, in chunks (for loading the cache).</summary>
     public async IAsyncEnumerable<IReadOnlyList<HashKey>> MembersAsync(
         ProhibitionListInfo list, int chunkSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)

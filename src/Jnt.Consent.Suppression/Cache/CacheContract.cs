@@ -77,6 +77,13 @@ public interface ISuppressionCache
     /// never part of either) and drops the previous version's members.</summary>
     Task ActivateListAsync(ProhibitionListInfo list, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Adds members to (or removes them from) the CURRENT version of a list in one atomic step, for
+    /// lists that change one entry at a time (erased persons' contact points, unsubscribes of unknown
+    /// addresses). Does nothing unless <paramref name="list"/>'s version is the current one.
+    /// </summary>
+    Task ChangeCurrentListMembersAsync(ProhibitionListInfo list, IReadOnlyList<HashKey> add, IReadOnlyList<HashKey> remove, CancellationToken cancellationToken = default);
+
     /// <summary>The current version of every list.</summary>
     Task<IReadOnlyList<ProhibitionListInfo>> GetListsAsync(CancellationToken cancellationToken = default);
 

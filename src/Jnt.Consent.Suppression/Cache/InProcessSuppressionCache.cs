@@ -142,6 +142,25 @@ public sealed class InProcessSuppressionCache : ISuppressionCache
         return Task.CompletedTask;
     }
 
+    public Task ChangeCurrentListMembersAsync(ProhibitionListInfo list, IReadOnlyList<HashKey> add, IReadOnlyList<HashKey> remove, CancellationToken cancellationToken = default)
+    {
+        CacheEntryChecks.CheckList(list);
+        lock (listWriters)
+        {
+            var currentLists = lists;
+            if (Find(currentLists, list.Name) is not { } active || active.Info.Version != list.Version)
+            {
+                return Task.CompletedTask;
+            }
+            // Copy on write: readers keep the set they hold; the new one replaces it in one reference write.
+            var members = new HashSet<HashKey>(active.Members);
+            members.UnionWith(add);
+            members.ExceptWith(remove);
+            lists = [.. currentLists.Where(l => l.Info.Name != list.Name), active with { Members = members }];
+        }
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyList<ProhibitionListInfo>> GetListsAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<ProhibitionListInfo>>([.. lists.Select(l => l.Info)]);
 

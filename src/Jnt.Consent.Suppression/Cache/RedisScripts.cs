@@ -54,6 +54,18 @@ internal static class RedisScripts
         return redis.call('SADD', KEYS[2], unpack(ARGV, 3))
         """;
 
+    /// <summary>KEYS[1] the lists hash; KEYS[2] the version's set; ARGV[1] the list name; ARGV[2] its
+    /// version; ARGV[3] the number of members to add; then the members to add, then those to remove.
+    /// Changes nothing unless that version is current. Returns 1 if applied.</summary>
+    public const string ChangeCurrentListMembers = """
+        local current = redis.call('HGET', KEYS[1], ARGV[1])
+        if not current or tonumber(string.match(current, '^(%d+):')) ~= tonumber(ARGV[2]) then return 0 end
+        local adds = tonumber(ARGV[3])
+        for i = 4, 3 + adds do redis.call('SADD', KEYS[2], ARGV[i]) end
+        for i = 4 + adds, #ARGV do redis.call('SREM', KEYS[2], ARGV[i]) end
+        return 1
+        """;
+
     /// <summary>KEYS[1] the lists hash; ARGV[1] name, ARGV[2] version, ARGV[3] kind, ARGV[4] mask,
     /// ARGV[5] the prefix of the list's member sets (prefix .. 'l:' .. name .. ':'). Makes the version
     /// current and unlinks the previous version's set in one step; a current or older version changes

@@ -168,6 +168,16 @@ public sealed class RedisSuppressionCache : ISuppressionCache
             [list.Name, list.Version, (int)list.Kind, list.ChannelMask, ListSetPrefix(list.Name)]).WaitAsync(cancellationToken);
     }
 
+    public async Task ChangeCurrentListMembersAsync(ProhibitionListInfo list, IReadOnlyList<HashKey> add, IReadOnlyList<HashKey> remove, CancellationToken cancellationToken = default)
+    {
+        CacheEntryChecks.CheckList(list);
+        var args = new List<RedisValue> { list.Name, list.Version, add.Count };
+        args.AddRange(add.Select(m => (RedisValue)m.ToArray()));
+        args.AddRange(remove.Select(m => (RedisValue)m.ToArray()));
+        await database.ScriptEvaluateAsync(RedisScripts.ChangeCurrentListMembers, [listsKey, ListSetKey(list.Name, list.Version)], [.. args])
+            .WaitAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<ProhibitionListInfo>> GetListsAsync(CancellationToken cancellationToken = default)
     {
         var fields = await database.HashGetAllAsync(listsKey).WaitAsync(cancellationToken);

@@ -42,7 +42,7 @@ public sealed class PostgresOutageTests : IDisposable
 
         Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
         // Nothing of the refused write is visible: not in memory, not in storage.
-        var afterOutage = await silo.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id });
+        var afterOutage = await silo.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id, AccessReason = "test" });
         Assert.Equal(1, afterOutage.Version);
         Assert.All(afterOutage.Consents, c => Assert.Equal(ConsentStatus.None, c.Status));
         var check = await silo.Suppression.CheckAsync(CheckCustomer(id, Channel.Post, Purpose.DirectAdvertising));

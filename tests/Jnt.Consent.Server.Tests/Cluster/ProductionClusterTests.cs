@@ -37,7 +37,7 @@ public sealed class ProductionClusterTests(ITestOutputHelper output) : IDisposab
         await a.Customers.UpsertCustomerAsync(Consumer(id, email));
         await b.Customers.RecordObjectionAsync(Objection(id, Only(Purpose.DirectAdvertising, Channel.Post)));
         var viaA = await a.Suppression.CheckAsync(CheckCustomer(id, Channel.Post, Purpose.DirectAdvertising));
-        var viaBByEmail = await b.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id });
+        var viaBByEmail = await b.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id, AccessReason = "test" });
         var emailCheckViaB = await b.Suppression.CheckAsync(CheckEmail(email, Channel.Email, Purpose.DirectAdvertising));
 
         Assert.Equal((false, DecisionReason.Objection), (viaA.Allowed, viaA.Reason));
@@ -66,7 +66,7 @@ public sealed class ProductionClusterTests(ITestOutputHelper output) : IDisposab
         var results = await Task.WhenAll(writes);
 
         Assert.Equal(Enumerable.Range(2, 40).Select(v => (long)v), results.Select(r => r.Version).Order());
-        var history = await b.Customers.GetHistoryAsync(new GetHistoryRequest { CustomerId = id });
+        var history = await b.Customers.GetHistoryAsync(new GetHistoryRequest { CustomerId = id, AccessReason = "test" });
         Assert.Equal(41, history.Events.Count);
     }
 
@@ -120,7 +120,7 @@ public sealed class ProductionClusterTests(ITestOutputHelper output) : IDisposab
         {
             var check = await a.Suppression.CheckAsync(CheckCustomer(id, Channel.Post, Purpose.DirectAdvertising));
             Assert.Equal((false, DecisionReason.Objection), (check.Allowed, check.Reason));
-            var history = await a.Customers.GetHistoryAsync(new GetHistoryRequest { CustomerId = id });
+            var history = await a.Customers.GetHistoryAsync(new GetHistoryRequest { CustomerId = id, AccessReason = "test" });
             Assert.Single(history.Events, e => e.Kind == HistoryEventKind.ObjectionRecorded);
             Assert.Contains(history.Events, e => e.Version == version);
         }

@@ -51,7 +51,7 @@ public sealed class BadInputTests(GatewayFixture fixture)
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains(field, error.ViolatedFields());
         Assert.Contains(field, error.Status.Detail, StringComparison.Ordinal);
-        var lookup = await Fails(() => Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id }).ResponseAsync);
+        var lookup = await Fails(() => Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id, AccessReason = "test" }).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, lookup.StatusCode);
     }
 
@@ -92,7 +92,7 @@ public sealed class BadInputTests(GatewayFixture fixture)
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains(field, error.ViolatedFields());
-        var customer = await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id });
+        var customer = await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id, AccessReason = "test" });
         Assert.Equal(1, customer.Version);
         Assert.All(customer.Consents, c => Assert.Equal(ConsentStatus.None, c.Status));
     }
@@ -139,13 +139,13 @@ public sealed class BadInputTests(GatewayFixture fixture)
     {
         var id = NewCustomerId();
 
-        var get = await Fails(() => Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id }).ResponseAsync);
-        var history = await Fails(() => Customers.GetHistoryAsync(new GetHistoryRequest { CustomerId = id }).ResponseAsync);
+        var get = await Fails(() => Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id, AccessReason = "test" }).ResponseAsync);
+        var history = await Fails(() => Customers.GetHistoryAsync(new GetHistoryRequest { CustomerId = id, AccessReason = "test" }).ResponseAsync);
         var objection = await Fails(() => Customers.RecordObjectionAsync(Objection(id, AllPurposesAllChannels())).ResponseAsync);
 
         Assert.Equal(StatusCode.NotFound, get.StatusCode);
         Assert.Equal(StatusCode.NotFound, history.StatusCode);
         Assert.Equal(StatusCode.NotFound, objection.StatusCode);
-        Assert.Equal(StatusCode.NotFound, (await Fails(() => Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id }).ResponseAsync)).StatusCode);
+        Assert.Equal(StatusCode.NotFound, (await Fails(() => Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id, AccessReason = "test" }).ResponseAsync)).StatusCode);
     }
 }

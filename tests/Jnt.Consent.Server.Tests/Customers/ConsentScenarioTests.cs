@@ -79,7 +79,7 @@ public sealed class ConsentScenarioTests(GatewayFixture fixture)
         });
         await Customers.RecordObjectionAsync(Objection(id, AllPurposesAllChannels()));
 
-        var history = await Customers.GetHistoryAsync(new GetHistoryRequest { CustomerId = id });
+        var history = await Customers.GetHistoryAsync(new GetHistoryRequest { CustomerId = id, AccessReason = "test" });
 
         Assert.Equal(
             [HistoryEventKind.CustomerCreated, HistoryEventKind.ConsentRecorded, HistoryEventKind.ConsentWithdrawn, HistoryEventKind.ObjectionRecorded],
@@ -181,7 +181,7 @@ public sealed class ConsentScenarioTests(GatewayFixture fixture)
         var current = await Suppression.CheckAsync(CheckEmail(newEmail, Channel.Email, Purpose.DirectAdvertising));
         Assert.Equal(DecisionReason.UnknownContact, old.Reason);
         Assert.Equal((false, DecisionReason.Objection), (current.Allowed, current.Reason));
-        var history = await Customers.GetHistoryAsync(new GetHistoryRequest { CustomerId = id });
+        var history = await Customers.GetHistoryAsync(new GetHistoryRequest { CustomerId = id, AccessReason = "test" });
         Assert.Equal(["emails"], history.Events.Last().ChangedFields);
     }
 
@@ -195,7 +195,7 @@ public sealed class ConsentScenarioTests(GatewayFixture fixture)
         await Customers.UpsertCustomerAsync(request);
         await Customers.RecordObjectionAsync(Objection(id, Only(Purpose.MarketResearch, Channel.Sms)));
 
-        var customer = await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id });
+        var customer = await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id, AccessReason = "test" });
 
         Assert.Equal(25, customer.Consents.Count);
         var cell = Assert.Single(customer.Consents, c => c.Purpose == Purpose.MarketResearch && c.Channel == Channel.Sms);

@@ -26,7 +26,7 @@ public sealed class WriteControlTests(GatewayFixture fixture)
         Assert.True(retry.Replayed);
         Assert.Equal(first.Version, retry.Version);
         Assert.Equal(first.RecordedAt, retry.RecordedAt);
-        var history = await Customers.GetHistoryAsync(new GetHistoryRequest { CustomerId = id });
+        var history = await Customers.GetHistoryAsync(new GetHistoryRequest { CustomerId = id, AccessReason = "test" });
         Assert.Single(history.Events, e => e.Kind == HistoryEventKind.ObjectionRecorded);
     }
 
@@ -41,7 +41,7 @@ public sealed class WriteControlTests(GatewayFixture fixture)
 
         Assert.Single(results, r => !r.Replayed);
         Assert.All(results, r => Assert.Equal(2, r.Version));
-        var customer = await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id });
+        var customer = await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id, AccessReason = "test" });
         Assert.Equal(2, customer.Version);
     }
 
@@ -56,7 +56,7 @@ public sealed class WriteControlTests(GatewayFixture fixture)
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         Assert.Contains("idempotency_key", error.Status.Detail, StringComparison.Ordinal);
-        var customer = await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id });
+        var customer = await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id, AccessReason = "test" });
         Assert.Equal(2, customer.Version);
         Assert.Equal(ConsentStatus.None, customer.Consents.Single(c => c.Purpose == Purpose.DirectAdvertising && c.Channel == Channel.Post).Status);
     }
@@ -72,7 +72,7 @@ public sealed class WriteControlTests(GatewayFixture fixture)
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         Assert.Contains("expected_version", error.Status.Detail, StringComparison.Ordinal);
-        var customer = await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id });
+        var customer = await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id, AccessReason = "test" });
         Assert.Equal(2, customer.Version);
         Assert.Equal(1, customer.Consents.Count(c => c.Status == ConsentStatus.Objected));
     }
@@ -92,7 +92,7 @@ public sealed class WriteControlTests(GatewayFixture fixture)
 
         Assert.True(created.Created);
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
-        Assert.Equal("Matti", (await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id })).GivenName);
+        Assert.Equal("Matti", (await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id, AccessReason = "test" })).GivenName);
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class WriteControlTests(GatewayFixture fixture)
         Assert.True(first.Created);
         Assert.False(second.Created);
         Assert.Equal(first.Result.Version, second.Result.Version);
-        var history = await Customers.GetHistoryAsync(new GetHistoryRequest { CustomerId = id });
+        var history = await Customers.GetHistoryAsync(new GetHistoryRequest { CustomerId = id, AccessReason = "test" });
         Assert.Single(history.Events);
     }
 }

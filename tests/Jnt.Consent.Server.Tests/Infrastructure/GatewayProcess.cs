@@ -20,19 +20,23 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     private readonly Process process;
     private readonly StringBuilder output = new();
     private readonly List<Action<string>> lineWatchers = [];
-    private readonly TaskCompletionSource<Uri> ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<Uri[]> ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private GrpcChannel? channel;
 
     private GatewayProcess(Process process) => this.process = process;
 
+    /// <summary>The gRPC endpoint (HTTP/2).</summary>
     public Uri Address { get; private set; } = null!;
+
+    /// <summary>The HTTP/1.1 endpoint (one-click unsubscribe).</summary>
+    public Uri WebAddress { get; private set; } = null!;
 
     public string DataDirectory { get; private init; } = "";
 
     public GrpcChannel Channel => channel ??= GrpcChannel.ForAddress(Address);
 
     /// <summary>The admin key this gateway was bootstrapped with.</summary>
-    public string AdminKey { get; private init; } = "";
+    public string AdminKey { get; private set; } = "";
 
     /// <summary>API keys per role, created through the admin key when the gateway was ready.</summary>
     public IReadOnlyDictionary<string, string> Keys { get; private set; } = new Dictionary<string, string>();
@@ -75,6 +79,8 @@ public sealed partial class GatewayProcess : IAsyncDisposable
             ServerAssembly(),
             $"--Auth:BootstrapAdminKey={adminKey}",
             "--Kestrel:Endpoints:Grpc:Url=http://127.0.0.1:0",
+            "--Kestrel:Endpoints:Web:Url=http://127.0.0.1:0",
+            "--Kestrel:Endpoints:Web:Protocols=Http1",
             $"--Gateway:DataDirectory={dataDirectory}",
             $"--Gateway:SiloPort={FreePort()}",
             "--Logging:LogLevel:Default=Information",
@@ -107,7 +113,15 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            gateway.Address = await gateway.ready.Task.WaitAsync(StartTimeout);
+            var addresses = await gateway.ready.Task.WaitAsync(StartTimeout);
+            if (adminKey.Length == 0)
+            {
+                // Started without a bootstrap key: the gateway printed the one it created.
+                gateway.AdminKey = PrintedKey().Match(gateway.Output).Groups["key"].Value;
+            }
+            // Kestrel binds (and reports) endpoints in configuration order: Grpc, then Web.
+            gateway.Address = addresses[0];
+            gateway.WebAddress = addresses[^1];
             var keys = new Dictionary<string, string>();
             foreach (var role in new[] { "service", "campaign", "analyst" })
             {
@@ -211,7 +225,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         var match = ReadyLine().Match(line);
         if (match.Success)
         {
-            ready.TrySetResult(new Uri(match.Groups["address"].Value));
+            ready.TrySetResult([.. match.Groups["addresses"].Value.Split(", ").Select(a => new Uri(a))]);
         }
     }
 
@@ -240,6 +254,9 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         return File.Exists(path) ? path : throw new FileNotFoundException("Build the server first.", path);
     }
 
-    [GeneratedRegex(@"gateway ready on (?<address>http://[^\s,]+)")]
+    [GeneratedRegex(@"^\s+(?<key>jnt_[0-9a-f]{12}_\S+)\s*$", RegexOptions.Multiline)]
+    private static partial Regex PrintedKey();
+
+    [GeneratedRegex(@"gateway ready on (?<addresses>http://[^\s,]+(, http://[^\s,]+)*)")]
     private static partial Regex ReadyLine();
 }

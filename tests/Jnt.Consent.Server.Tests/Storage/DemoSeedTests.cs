@@ -25,7 +25,7 @@ public sealed class DemoSeedTests : IDisposable
         {
             await gateway.WaitForOutputAsync($"Seeded {Count} demo customers", TimeSpan.FromSeconds(60));
             versions = await Task.WhenAll(expected.Select(async c =>
-                (await gateway.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = c.CustomerId })).Version));
+                (await gateway.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = c.CustomerId, AccessReason = "test" })).Version));
             var byPhone = await gateway.Suppression.CheckAsync(CheckPhone(expected[0].Phone, Channel.Post, Purpose.CustomerRelationship));
             Assert.True(byPhone.Allowed);
             await gateway.StopAsync();
@@ -34,7 +34,7 @@ public sealed class DemoSeedTests : IDisposable
         await using var restarted = await GatewayProcess.StartAsync(directory.Path, $"--Gateway:SeedDemoCustomers={Count}");
         await restarted.WaitForOutputAsync($"Seeded {Count} demo customers", TimeSpan.FromSeconds(60));
         var after = await Task.WhenAll(expected.Select(async c =>
-            (await restarted.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = c.CustomerId })).Version));
+            (await restarted.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = c.CustomerId, AccessReason = "test" })).Version));
         Assert.Equal(versions, after);
         Assert.Contains(expected, c => c.History.Count > 0);
     }

@@ -27,7 +27,7 @@ public sealed class DurabilityTests : IDisposable
 
         await using var second = await GatewayProcess.StartAsync(directory.Path);
         var check = await second.Suppression.CheckAsync(CheckCustomer(id, Channel.Post, Purpose.DirectAdvertising));
-        var history = await second.Customers.GetHistoryAsync(new GetHistoryRequest { CustomerId = id });
+        var history = await second.Customers.GetHistoryAsync(new GetHistoryRequest { CustomerId = id, AccessReason = "test" });
 
         Assert.Equal((false, DecisionReason.Objection), (check.Allowed, check.Reason));
         Assert.Equal(2, history.Events.Count);
@@ -73,7 +73,7 @@ public sealed class DurabilityTests : IDisposable
         foreach (var (id, version) in acknowledged)
         {
             var check = await restarted.Suppression.CheckAsync(CheckCustomer(id, Channel.Post, Purpose.DirectAdvertising));
-            var customer = await restarted.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id });
+            var customer = await restarted.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id, AccessReason = "test" });
             Assert.Equal((false, DecisionReason.Objection), (check.Allowed, check.Reason));
             Assert.True(customer.Version >= version);
         }
@@ -93,10 +93,10 @@ public sealed class DurabilityTests : IDisposable
         }
 
         await using var restarted = await GatewayProcess.StartAsync(directory.Path);
-        var withLeadingZero = await restarted.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = "020235" });
-        var withoutLeadingZero = await restarted.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = "20235" });
-        var lower = await restarted.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = "abc" });
-        var upper = await restarted.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = "ABC" });
+        var withLeadingZero = await restarted.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = "020235", AccessReason = "test" });
+        var withoutLeadingZero = await restarted.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = "20235", AccessReason = "test" });
+        var lower = await restarted.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = "abc", AccessReason = "test" });
+        var upper = await restarted.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = "ABC", AccessReason = "test" });
 
         Assert.Equal(CustomerGroup.Consumer, withLeadingZero.Group);
         Assert.Equal(2, withLeadingZero.Version);

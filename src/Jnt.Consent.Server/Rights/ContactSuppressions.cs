@@ -1,0 +1,74 @@
+using Jnt.Consent.Grains.Customers;
+using Jnt.Consent.Server.Storage;
+using Jnt.Consent.Suppression.Cache;
+
+namespace Jnt.Consent.Server.Rights;
+
+/// <summary>
+/// Contact points suppressed one at a time rather than by list import: those of erased customers
+/// (every channel, so a later registration of the same address or number inherits the
+/// suppression until that person consents again) and one-click unsubscribes of addresses that
+/// belong to no customer. Kept as lists, so the check path treats them like any external list
+/// (row 3): durable first, then the cache.
+/// </summary>
+public sealed class ContactSuppressions(ProhibitionListStore store, ISuppressionCache cache, CacheHealth health) : IErasedContacts
+{
+    public const string ErasedPrefix = "erased-";
+    public const string UnsubscribedEmails = "unsubscribed-email";
+
+    private static readonly int AllChannels = Enumerable.Range(1, 5).Aggregate(0, (mask, channel) => mask | 1 << channel);
+
+    public static string ErasedListName(ContactKind kind) => ErasedPrefix + kind.ToString().ToLowerInvariant();
+
+    /// <summary>Suppresses an erased customer's contact points on every channel.</summary>
+    public async Task AddErasedAsync(IReadOnlyList<(ContactKind Kind, HashKey Hash)> contacts, CancellationToken cancellationToken = default)
+    {
+        foreach (var group in contacts.GroupBy(c => c.Kind))
+        {
+            await ChangeAsync(ErasedListName(group.Key), group.Key, AllChannels, "erasure", [.. group.Select(c => c.Hash)], [], cancellationToken);
+        }
+    }
+
+    /// <summary>Lifts the erasure suppression of contact points whose new holder consented to them.</summary>
+    public async Task ReleaseErasedAsync(IReadOnlyList<(ContactKind Kind, HashKey Hash)> contacts, CancellationToken cancellationToken = default)
+    {
+        if (contacts.Count == 0)
+        {
+            return;
+        }
+        var current = (await store.CurrentAsync(cancellationToken)).Select(l => l.Info.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var group in contacts.GroupBy(c => c.Kind).Where(g => current.Contains(ErasedListName(g.Key))))
+        {
+            await ChangeAsync(ErasedListName(group.Key), group.Key, AllChannels, "erasure", [], [.. group.Select(c => c.Hash)], cancellationToken);
+        }
+    }
+
+    /// <summary>A one-click unsubscribe from an address that is no customer's: email is suppressed.</summary>
+    public Task AddUnsubscribedEmailAsync(HashKey email, CancellationToken cancellationToken = default) =>
+        ChangeAsync(UnsubscribedEmails, ContactKind.Email, 1 << (int)Domain.Channel.Email, "one-click unsubscribe", [email], [], cancellationToken);
+
+    private async Task ChangeAsync(string name, ContactKind kind, int mask, string source, IReadOnlyList<HashKey> add, IReadOnlyList<HashKey> remove, CancellationToken cancellationToken)
+    {
+        var list = await store.ChangeCurrentAsync(name, kind, mask, source, add, remove, cancellationToken);
+        try
+        {
+            var cached = (await cache.GetListsAsync(cancellationToken)).FirstOrDefault(l => l.Name == name);
+            if (cached == list)
+            {
+                await cache.ChangeCurrentListMembersAsync(list, add, remove, cancellationToken);
+                return;
+            }
+            // The cache does not have this list yet: load it whole from the durable copy.
+            await foreach (var members in store.MembersAsync(list, 10_000, cancellationToken))
+            {
+                await cache.LoadListMembersAsync(list, members, cancellationToken);
+            }
+            await cache.ActivateListAsync(list, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Durable already: the cache is rebuilt from it.
+            health.ReportWriteFailure();
+        }
+    }
+}
