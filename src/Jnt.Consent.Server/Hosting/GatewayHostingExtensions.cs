@@ -86,6 +86,7 @@ public static class GatewayHostingExtensions
 
         builder.Services.AddGatewaySecurity(builder.Configuration);
         builder.Services.AddSingleton<Rights.ContactSuppressions>();
+        builder.Services.AddSingleton<Rights.ErasureCompaction>();
         builder.Services.AddSingleton<Grains.Customers.IErasedContacts>(sp => sp.GetRequiredService<Rights.ContactSuppressions>());
         builder.Services.AddOneClickUnsubscribe(builder.Configuration, options);
         builder.Services.AddSingleton<RateLimitInterceptor>();
