@@ -10,7 +10,7 @@ namespace Jnt.Consent.Server.Api;
 
 /// <summary>Access export (GDPR 15) and erasure (GDPR 17): admin only.</summary>
 [Authorize(Roles = Roles.Admin)]
-public sealed partial class RightsApi(IGrainFactory grains, Rights.ErasureCompaction compaction, ILogger<RightsApi> logger) : RightsService.RightsServiceBase
+public sealed partial class RightsApi(IGrainFactory grains, Rights.ErasureCompaction compaction, Rights.ErasureLog erasures, ILogger<RightsApi> logger) : RightsService.RightsServiceBase
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -57,8 +57,9 @@ public sealed partial class RightsApi(IGrainFactory grains, Rights.ErasureCompac
 
     public override async Task<EraseCustomerResponse> EraseCustomer(EraseCustomerRequest request, ServerCallContext context)
     {
-        var (id, _) = RequestReader.ReadAccess(request.CustomerId, request.Reason, "EraseCustomer", context, reasonField: "reason");
+        var (id, access) = RequestReader.ReadAccess(request.CustomerId, request.Reason, "EraseCustomer", context, reasonField: "reason");
         var outcome = await grains.GetGrain<ICustomerGrain>(CustomerKeys.ToGrainKey(id)).Erase() ?? throw CustomerApi.NotFound();
+        await erasures.RecordAsync(id, outcome.ErasedAt, access.Caller, access.Reason, context.CancellationToken);
         Erased(logger, outcome.ContactPointsSuppressed);
         await compaction.RunAsync(context.CancellationToken);
         return new EraseCustomerResponse

@@ -25,11 +25,9 @@ public sealed record RebuildProgressReport(long Customers, long Contacts, bool C
 public sealed partial class CacheRebuilder(
     ISuppressionCache cache,
     CacheHealth health,
-    Database database,
+    GrainStateReader states,
     ProhibitionListStore lists,
     Pseudonymiser pseudonymiser,
-    Serializer serializer,
-    IOptions<GatewayOptions> options,
     ILogger<CacheRebuilder> logger) : IDisposable
 {
     private const int Chunk = 1000;
@@ -44,19 +42,12 @@ public sealed partial class CacheRebuilder(
             RebuildStarted(logger);
             var failuresAtStart = health.Failures;
             await cache.MarkNotReadyAsync(cancellationToken);
-            var storageSerializer = new OrleansGrainStorageSerializer(serializer);
             long customers = 0;
             long contacts = 0;
 
             var batch = new List<(HashKey, byte[])>(Chunk);
-            await foreach (var (key, payload) in Rows(StorageNames.CustomerState, cancellationToken))
+            await foreach (var (customerId, state) in states.CustomersAsync(cancellationToken))
             {
-                var state = storageSerializer.Deserialize<CustomerState>(new BinaryData(payload));
-                if (state is null || !state.Exists)
-                {
-                    continue;
-                }
-                var customerId = CustomerKeys.FromGrainKey(key);
                 batch.Add((pseudonymiser.CustomerHash(customerId), CustomerCacheEntry.From(state, pseudonymiser).Encode()));
                 if (batch.Count == Chunk)
                 {
@@ -70,13 +61,8 @@ public sealed partial class CacheRebuilder(
             customers += batch.Count;
             batch.Clear();
 
-            await foreach (var (key, payload) in Rows(StorageNames.ContactPointState, cancellationToken))
+            await foreach (var (key, state) in states.ContactPointsAsync(cancellationToken))
             {
-                var state = storageSerializer.Deserialize<ContactPointState>(new BinaryData(payload));
-                if (state is null)
-                {
-                    continue;
-                }
                 var (_, hash) = Pseudonymiser.ParseContactKey(key);
                 var entry = new ContactEntry(checked((uint)state.Version), [.. state.CustomerIds.Select(pseudonymiser.CustomerHash)]);
                 batch.Add((hash, entry.Encode()));
@@ -123,22 +109,6 @@ public sealed partial class CacheRebuilder(
     }
 
     public void Dispose() => oneAtATime.Dispose();
-
-    /// <summary>The grain key and payload of every stored state with this name, read in one pass.</summary>
-    private async IAsyncEnumerable<(string Key, byte[] Payload)> Rows(string stateName,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Database.Command(connection, """
-            SELECT GrainIdExtensionString, PayloadBinary FROM OrleansStorage
-            WHERE ServiceId = @service AND GrainTypeString = @type AND PayloadBinary IS NOT NULL
-            """, null, ("@service", options.Value.ServiceId), ("@type", stateName));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            yield return (reader.GetString(0), reader.GetFieldValue<byte[]>(1));
-        }
-    }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Rebuilding the suppression cache from the durable store")]
     private static partial void RebuildStarted(ILogger logger);

@@ -87,6 +87,10 @@ public static class GatewayHostingExtensions
         builder.Services.AddGatewaySecurity(builder.Configuration);
         builder.Services.AddSingleton<Rights.ContactSuppressions>();
         builder.Services.AddSingleton<Rights.ErasureCompaction>();
+        builder.Services.AddSingleton<Rights.ErasureLog>();
+        builder.Services.AddSingleton<GrainStateReader>();
+        builder.Services.AddSingleton(builder.Configuration.GetSection(Rights.RetentionOptions.Section).Get<Rights.RetentionOptions>() ?? new Rights.RetentionOptions());
+        builder.Services.AddHostedService<Rights.RetentionService>();
         builder.Services.AddSingleton<Grains.Customers.IErasedContacts>(sp => sp.GetRequiredService<Rights.ContactSuppressions>());
         builder.Services.AddOneClickUnsubscribe(builder.Configuration, options);
         builder.Services.AddSingleton<RateLimitInterceptor>();

@@ -84,6 +84,8 @@ public sealed partial class GatewayProcess : IAsyncDisposable
             $"--Gateway:DataDirectory={dataDirectory}",
             $"--Gateway:SiloPort={FreePort()}",
             "--Logging:LogLevel:Default=Information",
+            // Off unless a test turns it on: it would erase generated former customers mid-test.
+            "--Retention:Enabled=false",
         };
         arguments.AddRange(extraArguments);
         var info = new ProcessStartInfo("dotnet")
