@@ -208,6 +208,11 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     {
         await KillAsync();
         process.Dispose();
+        // Personal data never in logs: checked for every gateway of the whole test run.
+        if (PersonalData.FoundIn(Output) is { Count: > 0 } leaked)
+        {
+            throw new InvalidOperationException($"The gateway's output contains personal data: {string.Join(", ", leaked.Take(5))}");
+        }
     }
 
     private void OnLine(string? line)

@@ -14,10 +14,14 @@ public static class Requests
     public static string NewCustomerId(string prefix = "t") =>
         $"{prefix}{Environment.ProcessId}-{Interlocked.Increment(ref counter)}-{Guid.NewGuid().ToString("N")[..6]}";
 
-    public static string NewEmail() => $"matti.{Guid.NewGuid():N}@example.fi";
+    public static string NewEmail() => PersonalData.Register($"matti.{Guid.NewGuid():N}@example.fi");
 
-    public static string NewPhone() =>
-        "040" + Random.Shared.Next(1_000_000, 9_999_999).ToString(CultureInfo.InvariantCulture);
+    public static string NewPhone()
+    {
+        var national = "040" + Random.Shared.Next(1_000_000, 9_999_999).ToString(CultureInfo.InvariantCulture);
+        PersonalData.Register("+358" + national[1..]);
+        return PersonalData.Register(national);
+    }
 
     public static Provenance ByAgent(string actor = "agent-007", ConsentSource source = ConsentSource.CustomerService) =>
         new() { Source = source, Actor = actor, Evidence = "call 2026-11-25", Note = "" };
@@ -89,7 +93,7 @@ public static class Requests
         var century = birthDate.Year >= 2000 ? 'A' : '-';
         var digits = birthDate.ToString("ddMMyy", CultureInfo.InvariantCulture) + individualNumber.ToString("000", CultureInfo.InvariantCulture);
         var check = "0123456789ABCDEFHJKLMNPRSTUVWXY"[(int)(long.Parse(digits, CultureInfo.InvariantCulture) % 31)];
-        return $"{birthDate:ddMMyy}{century}{individualNumber:000}{check}";
+        return PersonalData.Register($"{birthDate:ddMMyy}{century}{individualNumber:000}{check}");
     }
 
     public static async Task<RpcException> Fails(Func<Task> call)

@@ -144,6 +144,10 @@ public sealed class CachedAnswerPropertyTests : IDisposable
 
     public static UpsertCustomerRequest Upsert(SyntheticCustomer profile)
     {
+        foreach (var value in new[] { profile.Email, profile.Phone, profile.FamilyName, profile.Address.Street, profile.PersonalIdentityCode ?? "" })
+        {
+            PersonalData.Register(value);
+        }
         var request = new UpsertCustomerRequest
         {
             CustomerId = profile.CustomerId,
