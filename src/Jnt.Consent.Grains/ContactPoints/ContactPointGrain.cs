@@ -57,6 +57,11 @@ public sealed class ContactPointGrain : Grain, IContactPointGrain
 
     private Task PushToCache()
     {
+        if (!Pseudonymiser.IsContactKey(this.GetPrimaryKeyString()))
+        {
+            // A lookup-only index (identity codes): the check path never reads it.
+            return Task.CompletedTask;
+        }
         var (_, contact) = Pseudonymiser.ParseContactKey(this.GetPrimaryKeyString());
         var entry = new ContactEntry(checked((uint)state.State.Version), [.. state.State.CustomerIds.Select(pseudonymiser.CustomerHash)]);
         return cache.Put(c => c.PutContactAsync(contact, entry.Encode()));

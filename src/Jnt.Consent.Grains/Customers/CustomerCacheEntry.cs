@@ -13,7 +13,7 @@ public static class CustomerCacheEntry
     public static CustomerEntry From(CustomerState state, Pseudonymiser pseudonymiser)
     {
         var profile = state.Profile ?? throw new InvalidOperationException("Only an existing customer has a cache entry.");
-        var contacts = state.ContactKeys.Select(Pseudonymiser.ParseContactKey).ToList();
+        var contacts = state.ContactKeys.Where(Pseudonymiser.IsContactKey).Select(Pseudonymiser.ParseContactKey).ToList();
         if (profile.Address is { } address)
         {
             contacts.Add((ContactKind.Postal, pseudonymiser.PostalHash(address.Street, address.PostalCode, address.Country)));

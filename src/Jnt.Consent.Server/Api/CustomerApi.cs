@@ -10,7 +10,7 @@ namespace Jnt.Consent.Server.Api;
 
 /// <summary>The customer-service API: translates messages, calls the customer's grain, translates back.</summary>
 [Microsoft.AspNetCore.Authorization.Authorize(Roles = Security.Roles.Service)]
-public sealed class CustomerApi(IGrainFactory grains, RequestReader reader, TimeProvider time) : CustomerService.CustomerServiceBase
+public sealed class CustomerApi(IGrainFactory grains, RequestReader reader, Jnt.Consent.Suppression.Keys.Pseudonymiser pseudonymiser, TimeProvider time) : CustomerService.CustomerServiceBase
 {
     public override async Task<UpsertCustomerResponse> UpsertCustomer(UpsertCustomerRequest request, ServerCallContext context)
     {
@@ -42,6 +42,30 @@ public sealed class CustomerApi(IGrainFactory grains, RequestReader reader, Time
         var response = new GetHistoryResponse { CustomerId = id };
         response.Events.AddRange(history.Select(CustomerViews.ToProto));
         return response;
+    }
+
+    public override async Task<FindCustomersResponse> FindCustomers(FindCustomersRequest request, ServerCallContext context)
+    {
+        var errors = new FieldErrors();
+        string? key = request.KeyCase switch
+        {
+            FindCustomersRequest.KeyOneofCase.Email => RequestReader.ReadEmail(request.Email, "email", errors) is { } email ? pseudonymiser.ContactKey(email) : null,
+            FindCustomersRequest.KeyOneofCase.Phone => RequestReader.ReadPhone(request.Phone, "phone", errors) is { } phone ? pseudonymiser.ContactKey(phone) : null,
+            FindCustomersRequest.KeyOneofCase.PersonalIdentityCode => Domain.Identity.PersonalIdentityCode.TryParse(request.PersonalIdentityCode, out var code, out var error)
+                ? pseudonymiser.IdentityCodeKey(code)
+                : Invalid(errors, "personal_identity_code", error ?? "not a valid henkilötunnus"),
+            _ => Invalid(errors, "key", "give one of email, phone or personal_identity_code"),
+        };
+        errors.ThrowIfAny();
+        var response = new FindCustomersResponse();
+        response.CustomerIds.AddRange(await grains.GetGrain<Abstractions.ContactPoints.IContactPointGrain>(key!).GetCustomerIds());
+        return response;
+    }
+
+    private static string? Invalid(FieldErrors errors, string field, string description)
+    {
+        errors.Add(field, description);
+        return null;
     }
 
     private async Task<WriteResult> Change(ChangeConsentCommand command, string customerId) =>

@@ -136,6 +136,7 @@ public sealed class RequestReader(Pseudonymiser pseudonymiser, TimeProvider time
                 }
                 birthDate = code.BirthDate;
                 codeHash = pseudonymiser.IdentityCodeHash(code);
+                contactKeys.Add(pseudonymiser.IdentityCodeKey(code));
             }
         }
 

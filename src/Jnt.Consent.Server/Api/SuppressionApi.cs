@@ -18,6 +18,7 @@ public sealed class SuppressionApi(
     CheckRequestReader reader,
     CampaignReceiptStore receipts,
     ProhibitionListStore lists,
+    Microsoft.Extensions.Options.IOptions<Hosting.GatewayOptions> options,
     TimeProvider time) : SuppressionService.SuppressionServiceBase
 {
     /// <summary>Items answered per cache round trip in a batch.</summary>
@@ -76,6 +77,11 @@ public sealed class SuppressionApi(
                 }
                 else if (message.MessageCase == CheckBatchRequest.MessageOneofCase.Item)
                 {
+                    if (++run.Items > options.Value.MaxBatchItems)
+                    {
+                        throw new RpcException(new Grpc.Core.Status(StatusCode.ResourceExhausted,
+                            $"a batch may hold at most {options.Value.MaxBatchItems} items (Gateway:MaxBatchItems); split the list"));
+                    }
                     var correlationId = message.Item.CorrelationId;
                     var errors = new FieldErrors();
                     CheckItem? item = null;
@@ -184,6 +190,9 @@ public sealed class SuppressionApi(
         public long Allowed { get; private set; }
 
         public long Errors { get; set; }
+
+        /// <summary>Items received, answered or not.</summary>
+        public long Items { get; set; }
 
         public void Count(ContactDecision decision)
         {

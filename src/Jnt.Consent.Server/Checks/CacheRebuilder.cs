@@ -63,6 +63,10 @@ public sealed partial class CacheRebuilder(
 
             await foreach (var (key, state) in states.ContactPointsAsync(cancellationToken))
             {
+                if (!Pseudonymiser.IsContactKey(key))
+                {
+                    continue;
+                }
                 var (_, hash) = Pseudonymiser.ParseContactKey(key);
                 var entry = new ContactEntry(checked((uint)state.Version), [.. state.CustomerIds.Select(pseudonymiser.CustomerHash)]);
                 batch.Add((hash, entry.Encode()));

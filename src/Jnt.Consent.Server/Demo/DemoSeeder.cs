@@ -63,6 +63,7 @@ internal sealed class DemoSeeder(
         if (customer.PersonalIdentityCode is { } raw && PersonalIdentityCode.TryParse(raw, out var code, out _))
         {
             codeHash = pseudonymiser.IdentityCodeHash(code);
+            keys.Add(pseudonymiser.IdentityCodeKey(code));
         }
         await grain.Upsert(new UpsertCustomerCommand
         {

@@ -51,6 +51,10 @@ public sealed class GatewayOptions
     [RegularExpression("^[a-z0-9:_-]{1,32}$")]
     public string CacheKeyPrefix { get; set; } = "js:";
 
+    /// <summary>The most items one CheckBatch call may hold (a million-contact list is one call).</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxBatchItems { get; set; } = 10_000_000;
+
     /// <summary>How many generated demo customers to write at start-up.</summary>
     [Range(0, 1_000_000)]
     public int SeedDemoCustomers { get; set; }

@@ -37,6 +37,14 @@ public sealed class Pseudonymiser
 
     public string IdentityCodeHash(PersonalIdentityCode code) => Hex("hetu", code.Value);
 
+    /// <summary>Grain key of the index entry that finds customers by identity code.</summary>
+    public string IdentityCodeKey(PersonalIdentityCode code) => "hetu:" + IdentityCodeHash(code);
+
+    /// <summary>True for index keys of contact points (email, phone), which the cache holds; false
+    /// for lookup-only keys such as identity codes.</summary>
+    public static bool IsContactKey(string key) =>
+        key.StartsWith(EmailDomain + ":", StringComparison.Ordinal) || key.StartsWith(PhoneDomain + ":", StringComparison.Ordinal);
+
     /// <summary>The cache's name for a customer.</summary>
     public HashKey CustomerHash(string customerId) => new(Digest("customer", customerId));
 

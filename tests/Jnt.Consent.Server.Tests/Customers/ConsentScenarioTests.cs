@@ -207,4 +207,29 @@ public sealed class ConsentScenarioTests(GatewayFixture fixture)
         Assert.DoesNotContain(code, customer.ToString(), StringComparison.OrdinalIgnoreCase);
         Assert.Equal(2, customer.Version);
     }
+
+    [Fact]
+    public async Task Customers_are_found_by_email_phone_or_identity_code_without_the_code_being_stored()
+    {
+        var id = NewCustomerId();
+        var email = NewEmail();
+        var phone = NewPhone();
+        var code = TestIdentityCode(new DateOnly(1992, 11, 30), 901 + Random.Shared.Next(98));
+        var request = Consumer(id, email, phone);
+        request.PersonalIdentityCode = code;
+        await Customers.UpsertCustomerAsync(request);
+
+        var byCode = await Customers.FindCustomersAsync(new FindCustomersRequest { PersonalIdentityCode = code.ToLowerInvariant() });
+        var byEmail = await Customers.FindCustomersAsync(new FindCustomersRequest { Email = email.ToUpperInvariant() });
+        var byPhone = await Customers.FindCustomersAsync(new FindCustomersRequest { Phone = "+358" + phone[1..] });
+        var unknown = await Customers.FindCustomersAsync(new FindCustomersRequest { Email = NewEmail() });
+        var malformed = await Fails(() => Customers.FindCustomersAsync(new FindCustomersRequest { PersonalIdentityCode = "010101-0000" }).ResponseAsync);
+
+        Assert.Equal([id], byCode.CustomerIds);
+        Assert.Equal([id], byEmail.CustomerIds);
+        Assert.Equal([id], byPhone.CustomerIds);
+        Assert.Empty(unknown.CustomerIds);
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, malformed.StatusCode);
+        Assert.Contains("personal_identity_code", malformed.ViolatedFields());
+    }
 }

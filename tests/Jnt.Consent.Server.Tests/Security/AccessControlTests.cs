@@ -26,6 +26,7 @@ public sealed class AccessControlTests(GatewayFixture fixture)
         { "CustomerService/WithdrawConsent", "service" },
         { "CustomerService/RecordObjection", "service" },
         { "CustomerService/GetHistory", "service" },
+        { "CustomerService/FindCustomers", "service" },
         { "SuppressionService/Check", "campaign" },
         { "SuppressionService/CheckBatch", "campaign" },
         { "SuppressionService/GetCampaignReceipt", "campaign" },
@@ -103,6 +104,7 @@ public sealed class AccessControlTests(GatewayFixture fixture)
                 case "CustomerService/WithdrawConsent": await new CustomerService.CustomerServiceClient(invoker).WithdrawConsentAsync(new WithdrawConsentRequest()); break;
                 case "CustomerService/RecordObjection": await new CustomerService.CustomerServiceClient(invoker).RecordObjectionAsync(new RecordObjectionRequest()); break;
                 case "CustomerService/GetHistory": await new CustomerService.CustomerServiceClient(invoker).GetHistoryAsync(new GetHistoryRequest { CustomerId = "nobody", AccessReason = "acl test" }); break;
+                case "CustomerService/FindCustomers": await new CustomerService.CustomerServiceClient(invoker).FindCustomersAsync(new FindCustomersRequest { Email = "nobody@example.com" }); break;
                 case "SuppressionService/Check": await new SuppressionService.SuppressionServiceClient(invoker).CheckAsync(CheckCustomer("nobody", Channel.Email, Purpose.DirectAdvertising)); break;
                 case "SuppressionService/CheckBatch":
                     using (var batch = new SuppressionService.SuppressionServiceClient(invoker).CheckBatch())
@@ -224,5 +226,17 @@ public sealed class IdentityProviderAndBootstrapTests : IDisposable
         Assert.Contains(StatusCode.ResourceExhausted, statuses);
         Assert.Contains(StatusCode.OK, statuses);
         Assert.All(statuses, s => Assert.True(s is StatusCode.OK or StatusCode.ResourceExhausted));
+    }
+
+    [Fact]
+    public async Task A_batch_over_the_size_limit_is_resource_exhausted()
+    {
+        await using var gateway = await GatewayProcess.StartAsync(directory.Path, "--Gateway:MaxBatchItems=100");
+        var items = Enumerable.Range(0, 150).Select(i => ($"{i}", CheckCustomer("b" + i, Channel.Email, Purpose.DirectAdvertising)));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => SuppressionCalls.CheckBatchAsync(gateway, items));
+
+        Assert.Contains("ResourceExhausted", error.Message, StringComparison.Ordinal);
+        Assert.Contains("at most 100 items", error.Message, StringComparison.Ordinal);
     }
 }
