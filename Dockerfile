@@ -7,7 +7,7 @@ RUN dotnet publish src/Jnt.Consent.Server/Jnt.Consent.Server.csproj -c Release -
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app .
-# gRPC (HTTP/2) and the Orleans silo-to-silo port.
-EXPOSE 5080 11111
+# gRPC (HTTP/2), the HTTP/1.1 endpoint (one-click unsubscribe) and the Orleans silo-to-silo port.
+EXPOSE 5080 8080 11111
 USER app
 ENTRYPOINT ["dotnet", "Jnt.Consent.Server.dll"]

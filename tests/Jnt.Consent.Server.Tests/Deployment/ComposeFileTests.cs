@@ -64,7 +64,7 @@ public sealed partial class ComposeFileTests
     }
 
     [Fact]
-    public void Published_ports_reach_the_grpc_endpoint_and_the_image_exposes_them()
+    public void Published_ports_reach_the_grpc_or_web_endpoint_and_the_image_exposes_them()
     {
         var dockerfile = File.ReadAllText(Path.Combine(Root, "Dockerfile"));
         var exposed = ExposeLine().Match(dockerfile).Groups["ports"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -73,16 +73,21 @@ public sealed partial class ComposeFileTests
         {
             var environment = Environment(service);
             var grpcPort = new Uri(environment["Kestrel__Endpoints__Grpc__Url"]).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var webPort = new Uri(environment["Kestrel__Endpoints__Web__Url"]).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal("Http1", environment["Kestrel__Endpoints__Web__Protocols"]);
+            var containerPorts = new List<string>();
             foreach (var mapping in ((YamlSequenceNode)service["ports"]).Children.Select(p => ((YamlScalarNode)p).Value!))
             {
                 var parts = mapping.Split(':');
-                Assert.Equal(grpcPort, parts[^1]);
+                containerPorts.Add(parts[^1]);
                 Assert.True(hostPorts.Add(parts[^2]), $"{name}: host port {parts[^2]} published twice");
             }
+            Assert.Equal([grpcPort, webPort], containerPorts.Order());
             Assert.Contains(grpcPort, exposed);
+            Assert.Contains(webPort, exposed);
             Assert.Contains(environment["Gateway__SiloPort"], exposed);
         }
-        Assert.Equal(2, hostPorts.Count);
+        Assert.Equal(4, hostPorts.Count);
     }
 
     [Fact]
