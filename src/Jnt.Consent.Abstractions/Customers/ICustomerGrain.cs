@@ -23,9 +23,10 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// <summary>
     /// Erases the customer: its contact points go on the erased-contacts suppression lists first,
     /// then the contact index, the cache entry and the stored state are removed. Null if the
-    /// customer does not exist.
+    /// customer does not exist, or if <paramref name="relationshipEndedBefore"/> is given and the
+    /// relationship did not end before it (retention re-checks the current state).
     /// </summary>
-    Task<ErasureOutcome?> Erase();
+    Task<ErasureOutcome?> Erase(DateTimeOffset? relationshipEndedBefore = null);
 
     /// <summary>
     /// The customer's entry in the suppression cache's format (version, contact-point hashes,

@@ -172,11 +172,16 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
     public async Task<CustomerExport?> Export(AccessRecord access) =>
         await RecordRead(access) ? new CustomerExport(Snapshot(), [.. Current.History], [.. Current.Reads]) : null;
 
-    public async Task<ErasureOutcome?> Erase()
+    public async Task<ErasureOutcome?> Erase(DateTimeOffset? relationshipEndedBefore)
     {
         await durable.EnsureCurrent();
         if (!Current.Exists)
         {
+            return null;
+        }
+        if (relationshipEndedBefore is { } cutoff && !(Current.Profile!.RelationshipEndedAt is { } ended && ended < cutoff))
+        {
+            // Retention works from a snapshot; the relationship may have started again since.
             return null;
         }
         var contacts = CustomerCacheEntry.From(Current, pseudonymiser).Contacts;
@@ -187,22 +192,16 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         {
             await GrainFactory.GetGrain<IContactPointGrain>(key).Unlink(customerId);
         }
-        var version = Current.Version;
+        // What stays is a tombstone: no personal data, only the version, so that the cache (whose
+        // writes are versioned) never takes an older state back and a re-created id starts above it.
+        var version = Current.Version + 1;
+        state.State = new CustomerState { Version = version };
+        await Commit();
         await cache.Put(async c =>
         {
             await c.RemoveCustomerAsync(pseudonymiser.CustomerHash(customerId), checked((uint)version));
             return true;
         });
-        try
-        {
-            await state.ClearStateAsync();
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-        state.State = new CustomerState();
         return new ErasureOutcome(time.GetUtcNow(), contacts.Count);
     }
 

@@ -164,7 +164,10 @@ public sealed partial class SuppressionAdminApi(
         {
             try
             {
-                await rebuilder.RebuildAsync(new ImmediateProgress(r => reports.Writer.TryWrite(r)), context.CancellationToken);
+                if (!await rebuilder.RebuildAsync(new ImmediateProgress(r => reports.Writer.TryWrite(r)), context.CancellationToken))
+                {
+                    throw new RpcException(new Grpc.Core.Status(StatusCode.FailedPrecondition, "another silo is rebuilding the cache; wait for it"));
+                }
             }
             finally
             {

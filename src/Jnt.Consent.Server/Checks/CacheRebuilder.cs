@@ -26,22 +26,37 @@ public sealed partial class CacheRebuilder(
     ISuppressionCache cache,
     CacheHealth health,
     GrainStateReader states,
+    Database database,
     ProhibitionListStore lists,
     Pseudonymiser pseudonymiser,
     ILogger<CacheRebuilder> logger) : IDisposable
 {
     private const int Chunk = 1000;
+    private const long RebuildLockKey = 0x4a4e54_0002;
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
 
-    public async Task RebuildAsync(IProgress<RebuildProgressReport>? progress = null, CancellationToken cancellationToken = default)
+    /// <returns>False if another silo is rebuilding (nothing was done here).</returns>
+    public async Task<bool> RebuildAsync(IProgress<RebuildProgressReport>? progress = null, CancellationToken cancellationToken = default)
     {
         await oneAtATime.WaitAsync(cancellationToken);
+        // One rebuild in the cluster at a time: a second one's clear would wipe the first's progress
+        // just before the first declares the cache ready.
+        await using var clusterLock = await database.TryLockAsync(RebuildLockKey, cancellationToken);
         try
         {
+            if (clusterLock is null)
+            {
+                RebuildElsewhere(logger);
+                return false;
+            }
             var stopwatch = Stopwatch.StartNew();
             RebuildStarted(logger);
             var failuresAtStart = health.Failures;
             await cache.MarkNotReadyAsync(cancellationToken);
+            // Start from nothing: entries of customers erased meanwhile, and list changes the cache
+            // missed, must not survive. Checks ask the durable store until the rebuild is done, and
+            // write-throughs that land after this point stay (they are versioned).
+            await cache.ClearAsync(cancellationToken);
             long customers = 0;
             long contacts = 0;
 
@@ -81,13 +96,8 @@ public sealed partial class CacheRebuilder(
             await cache.PutManyAsync([], batch, cancellationToken);
             contacts += batch.Count;
 
-            var cached = (await cache.GetListsAsync(cancellationToken)).ToDictionary(l => l.Name);
             foreach (var list in await lists.CurrentAsync(cancellationToken))
             {
-                if (cached.TryGetValue(list.Info.Name, out var current) && current == list.Info)
-                {
-                    continue;
-                }
                 await foreach (var members in lists.MembersAsync(list.Info, 10_000, cancellationToken))
                 {
                     await cache.LoadListMembersAsync(list.Info, members, cancellationToken);
@@ -100,11 +110,12 @@ public sealed partial class CacheRebuilder(
                 // A write-through failed while this ran: the cache may lack it. Stay not ready; the
                 // supervisor runs again.
                 RebuildSuperseded(logger);
-                return;
+                return true;
             }
             await cache.MarkReadyAsync(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), cancellationToken);
             RebuildCompleted(logger, customers, contacts, stopwatch.Elapsed.TotalSeconds);
             progress?.Report(new RebuildProgressReport(customers, contacts, true, stopwatch.Elapsed));
+            return true;
         }
         finally
         {
@@ -116,6 +127,9 @@ public sealed partial class CacheRebuilder(
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Rebuilding the suppression cache from the durable store")]
     private static partial void RebuildStarted(ILogger logger);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "Another silo is rebuilding the suppression cache")]
+    private static partial void RebuildElsewhere(ILogger logger);
 
     [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "A cache write failed during the rebuild; the cache stays not ready and is rebuilt again")]
     private static partial void RebuildSuperseded(ILogger logger);

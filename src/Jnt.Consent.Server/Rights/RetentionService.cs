@@ -64,7 +64,7 @@ public sealed partial class RetentionService(
         await foreach (var (customerId, state) in states.CustomersAsync(cancellationToken))
         {
             if (state.Profile?.RelationshipEndedAt is { } ended && ended < cutoff
-                && await grains.GetGrain<ICustomerGrain>(CustomerKeys.ToGrainKey(customerId)).Erase() is { } outcome)
+                && await grains.GetGrain<ICustomerGrain>(CustomerKeys.ToGrainKey(customerId)).Erase(cutoff) is { } outcome)
             {
                 await erasures.RecordAsync(customerId, outcome.ErasedAt, "retention", $"relationship ended over {options.ErasedAfterDays} days ago", cancellationToken);
                 erased++;

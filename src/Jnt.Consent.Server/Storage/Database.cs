@@ -18,6 +18,26 @@ public sealed class Database(StorageProfile profile)
         return connection;
     }
 
+    /// <summary>
+    /// A cluster-wide lock for one job (PostgreSQL advisory lock, held while the returned connection
+    /// is open); null if another silo holds it. The embedded profile has one silo: always granted.
+    /// </summary>
+    public async Task<IAsyncDisposable?> TryLockAsync(long key, CancellationToken cancellationToken = default)
+    {
+        var connection = await OpenAsync(cancellationToken);
+        if (!IsPostgres)
+        {
+            return connection;
+        }
+        await using var command = Command(connection, "SELECT pg_try_advisory_lock(@key)", null, ("@key", key));
+        if (await command.ExecuteScalarAsync(cancellationToken) is true)
+        {
+            return connection;
+        }
+        await connection.DisposeAsync();
+        return null;
+    }
+
     public static DbCommand Command(DbConnection connection, string sql, DbTransaction? transaction = null, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();

@@ -58,7 +58,9 @@ public sealed class DecisionModel
             return ConsentDecisionTable.Decide(new DecisionFacts(purpose, channel, ContactSubject.UnlinkedContactPoint, null,
                 false, listed, false, false, false, campaign));
         }
-        return ContactDecision.MostRestrictive(owners.Select(c => ConsentDecisionTable.Decide(Facts(c, purpose, channel, campaign, listed, now))));
+        // Lists holding any of an owner's contact points count, whichever point the check names.
+        return ContactDecision.MostRestrictive(owners.Select(c => ConsentDecisionTable.Decide(Facts(c, purpose, channel, campaign,
+            listed || Listed(Wire.ContactKind.Email, c.Profile.Email, channel) || Listed(Wire.ContactKind.Phone, c.Profile.Phone, channel), now))));
     }
 
     private bool Listed(Wire.ContactKind kind, string value, Domain.Channel channel) =>
