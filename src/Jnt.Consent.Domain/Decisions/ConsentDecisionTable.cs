@@ -75,6 +75,14 @@ public static class ConsentDecisionTable
             return MobileSubscriptionTelesalesRestricted;
         }
 
+        // Row 10 before row 9: market research is the operator's commitment to its own customers. A
+        // contact point that belongs to no customer has no relationship to survey under, and on an
+        // opt-in channel (email, SMS, automated call) nothing else allows contacting it.
+        if (facts.Purpose == Purpose.MarketResearch && facts.Subject != ContactSubject.KnownCustomer && facts.Channel.IsElectronic())
+        {
+            return UnknownContact;
+        }
+
         // Row 9 (see the remarks for why it comes before rows 4–8).
         if (facts.Purpose == Purpose.MarketResearch)
         {

@@ -61,23 +61,30 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         var digest = RequestDigest.Of(command);
         if (Precheck(command.Controls, digest, requireExisting: false) is { } early)
         {
-            await TrySyncContactIndex();
+            await SyncContactIndex();
             return early;
         }
 
         var now = time.GetUtcNow();
         var created = !Current.Exists;
         var profile = MergeProfile(Current.Profile, command, now);
+        // The identity code is never resent (it is never returned), so keep its lookup key as the
+        // profile keeps its hash.
+        var contactKeys = command.Profile.PersonalIdentityCodeHash is null && Current.ContactKeys.FirstOrDefault(k => k.StartsWith("hetu:", StringComparison.Ordinal)) is { } codeKey
+            ? command.ContactKeys.Append(codeKey).ToList()
+            : command.ContactKeys;
         var changedFields = created ? [] : ProfileDiff.ChangedFields(Current.Profile!, profile);
-        if (!created && changedFields.Count == 0 && SameKeys(Current.ContactKeys, command.ContactKeys))
+        if (!created && changedFields.Count == 0 && SameKeys(Current.ContactKeys, contactKeys))
         {
-            // Nothing changed: nothing to record. Upserting the same profile twice is idempotent by nature.
+            // Nothing changed: nothing to record. Upserting the same profile twice is idempotent by
+            // nature; it still finishes an index update an earlier failure left pending.
+            await SyncContactIndex();
             return new WriteOutcome(WriteStatus.Applied, Current.Version, now, Created: false, Detail: null);
         }
 
         Current.Version++;
         Current.Profile = profile;
-        Current.ContactKeys = [.. command.ContactKeys.Distinct(StringComparer.Ordinal)];
+        Current.ContactKeys = [.. contactKeys.Distinct(StringComparer.Ordinal)];
         Current.History.Add(new HistoryEntry
         {
             Version = Current.Version,
@@ -92,13 +99,19 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         await Commit();
         // The customer's entry first, so that a contact entry never links to a customer the cache lacks.
         await PushToCache();
-        await TrySyncContactIndex();
+        // Acknowledged only once checks by email or phone find the customer: an unlinked number would
+        // be an unknown contact (phone and post are opt-out for those).
+        await SyncContactIndex();
         return new WriteOutcome(WriteStatus.Applied, Current.Version, now, created, Detail: null);
     }
 
     public async Task<WriteOutcome> ChangeConsent(ChangeConsentCommand command)
     {
         await durable.EnsureCurrent();
+        if (Current.Exists)
+        {
+            await SyncContactIndex();
+        }
         var digest = RequestDigest.Of(command);
         if (Precheck(command.Controls, digest, requireExisting: true) is { } early)
         {
@@ -157,8 +170,20 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         {
             // Consenting again lifts an inherited erasure suppression of this customer's contact
             // points on the kinds of channel consented to.
-            var kinds = command.Channels.Select(ContactKindOf).ToHashSet();
-            await suppressions.ReleaseErasedAsync([.. CustomerCacheEntry.From(Current, pseudonymiser).Contacts.Where(c => kinds.Contains(c.Kind))]);
+            // A kind is released only when the consent covers every channel it serves: an SMS consent
+            // does not reopen telesales calls to a number an erased person forbade.
+            var kinds = Enum.GetValues<ContactKind>()
+                .Where(kind => Domain.Channels.All.Where(c => ContactKindOf(c) == kind).All(command.Channels.Contains))
+                .ToHashSet();
+            try
+            {
+                await suppressions.ReleaseErasedAsync([.. CustomerCacheEntry.From(Current, pseudonymiser).Contacts.Where(c => kinds.Contains(c.Kind))]);
+            }
+            catch (Exception ex)
+            {
+                // The consent is recorded; the suppression simply stays (the safe direction).
+                CustomerLog.ReleaseFailed(logger, ex.GetType().Name);
+            }
         }
         return new WriteOutcome(WriteStatus.Applied, Current.Version, now, Created: false, Detail: null);
     }
@@ -281,7 +306,7 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         }
         catch (Exception ex)
         {
-            CustomerLog.PersistFailed(logger, ex);
+            CustomerLog.PersistFailed(logger, ex.GetType().Name);
             throw;
         }
     }
@@ -292,14 +317,23 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         new HashSet<string>(a, StringComparer.Ordinal).SetEquals(b);
 
     /// <summary>
-    /// Brings the contact index in line with the profile. Failure is not the caller's failure (the
-    /// profile change is already durable); it is retried on the next write or activation.
+    /// Brings the contact index in line with the profile, or throws: the write is then not
+    /// acknowledged (it is durable, and a retry with the same idempotency key finishes the index).
     /// </summary>
-    private async Task TrySyncContactIndex()
+    private async Task SyncContactIndex()
+    {
+        if (!await TrySyncContactIndex())
+        {
+            throw new ContactIndexUnavailableException();
+        }
+    }
+
+    /// <summary>Brings the contact index in line with the profile; false if it could not.</summary>
+    private async Task<bool> TrySyncContactIndex()
     {
         if (ContactIndexIsCurrent())
         {
-            return;
+            return true;
         }
         try
         {
@@ -316,10 +350,12 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
             }
             Current.IndexedContactKeys = [.. Current.ContactKeys];
             await durable.Commit();
+            return true;
         }
         catch (Exception ex)
         {
-            CustomerLog.ContactIndexFailed(logger, ex);
+            CustomerLog.ContactIndexFailed(logger, ex.GetType().Name);
+            return false;
         }
     }
 }

@@ -55,7 +55,7 @@ public sealed partial class StorageFailureInterceptor(ILogger<StorageFailureInte
         }
         catch (Exception ex)
         {
-            LogInternal(logger, context.Method, ex);
+            LogInternal(logger, context.Method, ex.GetType().Name, ex.StackTrace ?? "");
             throw new RpcException(new Status(StatusCode.Internal, "internal error"));
         }
     }
@@ -70,7 +70,8 @@ public sealed partial class StorageFailureInterceptor(ILogger<StorageFailureInte
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "{Method} failed: storage or cluster unavailable ({ExceptionType})")]
     private static partial void LogUnavailable(ILogger logger, string method, string exceptionType);
 
-    // Our own exception messages never carry request values, so the stack trace may be logged.
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "{Method} failed unexpectedly")]
-    private static partial void LogInternal(ILogger logger, string method, Exception exception);
+    // The type and stack trace, not the message: messages of storage and Orleans exceptions can
+    // carry grain ids, and grain ids carry customer ids.
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "{Method} failed unexpectedly: {ExceptionType} {StackTrace}")]
+    private static partial void LogInternal(ILogger logger, string method, string exceptionType, string stackTrace);
 }

@@ -16,6 +16,7 @@ public sealed partial class SuppressionAdminApi(
     ProhibitionListStore store,
     ISuppressionCache cache,
     CacheRebuilder rebuilder,
+    CacheHealth health,
     Pseudonymiser pseudonymiser,
     TimeProvider time) : SuppressionAdminService.SuppressionAdminServiceBase
 {
@@ -34,6 +35,10 @@ public sealed partial class SuppressionAdminApi(
         if (!ListName().IsMatch(header.Name))
         {
             errors.Add("header.name", "must be 1-64 of a-z, 0-9 and '-'");
+        }
+        else if (Rights.ContactSuppressions.IsReserved(header.Name))
+        {
+            errors.Add("header.name", "is reserved for suppressions the gateway keeps itself (erasures, unsubscribes)");
         }
         var kind = header.Kind switch
         {
@@ -120,14 +125,29 @@ public sealed partial class SuppressionAdminApi(
                 }
             }
             await store.AddMembersAsync(list, members, cancellationToken);
-            await cache.LoadListMembersAsync(list, members, cancellationToken);
+            try
+            {
+                await cache.LoadListMembersAsync(list, members, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                health.ReportWriteFailure();
+            }
             await responseStream.WriteAsync(progress.Clone(), cancellationToken);
         }
 
         // Durable first, then the cache: checks see the old list or the new one, never part of either.
         var listDate = header.ListDate?.ToDateTimeOffset();
         await store.ActivateAsync(list, listDate, header.Source, cancellationToken);
-        await cache.ActivateListAsync(list, cancellationToken);
+        try
+        {
+            await cache.ActivateListAsync(list, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Durable already; a cache that missed it must not be trusted until rebuilt from storage.
+            health.ReportWriteFailure();
+        }
         progress.Completed = true;
         progress.Version = list.Version;
         await responseStream.WriteAsync(progress, cancellationToken);

@@ -46,6 +46,10 @@ public static class StartupChecks
                 errors.Add($"{GatewayOptions.Section}:AdvertisedAddress: not an IP address");
             }
         }
+        if (!string.IsNullOrWhiteSpace(configuration["Auth:Jwt:Issuer"]) && string.IsNullOrWhiteSpace(configuration["Auth:Jwt:Audience"]))
+        {
+            errors.Add("Auth:Jwt:Audience: required with Auth:Jwt:Issuer (otherwise tokens the identity provider issued for other applications, and their roles, would be accepted)");
+        }
         foreach (var name in configuration.GetSection("ConnectionStrings").GetChildren().Select(c => c.Key))
         {
             if (!KnownConnectionStrings.Contains(name, StringComparer.OrdinalIgnoreCase))

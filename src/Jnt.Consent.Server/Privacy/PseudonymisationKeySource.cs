@@ -42,10 +42,16 @@ public static class PseudonymisationKeySource
         }
         var key = RandomNumberGenerator.GetBytes(32);
         var temporary = path + ".tmp";
-        File.WriteAllText(temporary, Convert.ToBase64String(key));
+        // Created readable by its owner only: never world-readable, not even for a moment.
+        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        File.Delete(temporary);
+        using (var writer = new StreamWriter(temporary, System.Text.Encoding.ASCII, create))
+        {
+            writer.Write(Convert.ToBase64String(key));
         }
         File.Move(temporary, path);
         return key;

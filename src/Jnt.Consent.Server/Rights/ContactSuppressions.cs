@@ -18,6 +18,10 @@ public sealed class ContactSuppressions(ProhibitionListStore store, ISuppression
 
     private static readonly int AllChannels = Enumerable.Range(1, 5).Aggregate(0, (mask, channel) => mask | 1 << channel);
 
+    /// <summary>Names an import may not take: it would replace these lists.</summary>
+    public static bool IsReserved(string listName) =>
+        listName.StartsWith(ErasedPrefix, StringComparison.Ordinal) || listName.StartsWith("unsubscribed-", StringComparison.Ordinal);
+
     public static string ErasedListName(ContactKind kind) => ErasedPrefix + kind.ToString().ToLowerInvariant();
 
     /// <summary>Suppresses an erased customer's contact points on every channel.</summary>

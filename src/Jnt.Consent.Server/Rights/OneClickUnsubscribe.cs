@@ -58,20 +58,17 @@ public static class OneClickUnsubscribe
         {
             return Results.BadRequest("Expected the form body List-Unsubscribe=One-Click (RFC 8058).");
         }
-        if (!codec.TryRead(token, out var claim, out _) || claim is null)
+        if (!codec.TryReadForObjection(token, out var claim, out _) || claim is null)
         {
             // No reason given: it would tell a forger what to change.
             return Results.BadRequest("This unsubscribe link is not valid.");
         }
-        // One objection per token, however often a mail client posts it.
-        var idempotencyKey = "one-click-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)), 0, 16);
         var command = new ChangeConsentCommand
         {
             Change = ConsentChange.Objection,
             Purposes = claim.Purposes,
             Channels = [claim.Channel],
             Provenance = new ProvenanceRecord(Domain.ConsentSource.OneClickLink, "one-click", "RFC 8058 link", ""),
-            Controls = new WriteControls(idempotencyKey, null),
         };
         IReadOnlyList<string> customerIds;
         if (claim.CustomerId is { } customerId)
@@ -93,7 +90,16 @@ public static class OneClickUnsubscribe
         }
         foreach (var id in customerIds)
         {
-            var outcome = await grains.GetGrain<ICustomerGrain>(CustomerKeys.ToGrainKey(id)).ChangeConsent(command);
+            var customer = grains.GetGrain<ICustomerGrain>(CustomerKeys.ToGrainKey(id));
+            // A repeated post changes nothing while the objection stands; after the customer has
+            // consented again, the same link objects again (no idempotency key could tell those apart).
+            if (await customer.GetSuppressionEntry() is { } current
+                && Suppression.Entries.CustomerEntry.Decode(current) is var entry
+                && claim.Purposes.All(p => entry.Cells.TryGetValue((p, claim.Channel), out var cell) && cell.Status == Domain.Decisions.ConsentCellStatus.Objected))
+            {
+                continue;
+            }
+            var outcome = await customer.ChangeConsent(command);
             if (outcome.Status == WriteStatus.NotFound)
             {
                 return Results.NotFound("No such subscription.");

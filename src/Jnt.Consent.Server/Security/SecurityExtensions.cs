@@ -34,7 +34,7 @@ public static class SecurityExtensions
                 {
                     ValidIssuer = issuer,
                     ValidAudience = options.Jwt.Audience,
-                    ValidateAudience = options.Jwt.Audience is not null,
+                    ValidateAudience = true,
                     RoleClaimType = options.Jwt.RoleClaim,
                     NameClaimType = "sub",
                     IssuerSigningKey = options.Jwt.SigningKey is { } key ? new SymmetricSecurityKey(Convert.FromBase64String(key)) : null,

@@ -173,7 +173,20 @@ public sealed class UnsubscribeTokenCodec
         return problem is null;
     }
 
-    private TokenRejection? Read(string? text, out UnsubscribeToken? token)
+    /// <summary>
+    /// Opens a token for recording an objection: like <see cref="TryRead"/>, but an authentic token
+    /// past its lifetime is still accepted. Honouring an old link can only suppress, and a person
+    /// who clicks a year-old mail's link still means it. Forged, tampered and retired-key tokens
+    /// are refused as ever.
+    /// </summary>
+    public bool TryReadForObjection([NotNullWhen(true)] string? text, [NotNullWhen(true)] out UnsubscribeToken? token, out TokenRejection rejection)
+    {
+        var problem = Read(text, out token, acceptExpired: true);
+        rejection = problem.GetValueOrDefault();
+        return problem is null;
+    }
+
+    private TokenRejection? Read(string? text, out UnsubscribeToken? token, bool acceptExpired = false)
     {
         token = null;
         if (string.IsNullOrEmpty(text) || text.Length > MaxTokenLength)
@@ -238,7 +251,7 @@ public sealed class UnsubscribeTokenCodec
         {
             return TokenRejection.FromTheFuture;
         }
-        if (now - opened.IssuedAt > lifetime)
+        if (now - opened.IssuedAt > lifetime && !acceptExpired)
         {
             return TokenRejection.Expired;
         }

@@ -212,12 +212,17 @@ public sealed class ConsentDecisionTableExhaustiveTests
                 : "telecom rule applied outside telesales of mobile subscriptions");
 
     [Fact]
-    public void Market_research_is_opt_out_on_every_channel() =>
+    public void Market_research_is_opt_out_on_every_channel_for_customers_and_on_phone_and_post_for_others() =>
         DecisionSpace.AssertForAll((f, d) =>
         {
             if (f.Purpose != Purpose.MarketResearch || f.Subject == ContactSubject.UnknownCustomerId)
             {
                 return null;
+            }
+
+            if (f.Subject == ContactSubject.UnlinkedContactPoint && f.Channel.IsElectronic())
+            {
+                return d.Allowed ? "market research to an address of nobody's on an opt-in channel allowed" : null;
             }
 
             if (d.Allowed == IsBlocked(f))

@@ -203,9 +203,17 @@ public sealed class ConsentDecisionTableRowTests
             row: 9);
 
     [Fact]
-    public void Row9_market_research_reaches_a_contact_point_without_a_customer() =>
+    public void Row10_market_research_by_email_to_a_contact_point_without_a_customer_is_suppressed() =>
         AssertDecision(
             ConsumerEmail with { Purpose = Purpose.MarketResearch, Subject = ContactSubject.UnlinkedContactPoint, Group = null },
+            allowed: false,
+            DecisionReason.UnknownContact,
+            row: 10);
+
+    [Fact]
+    public void Row9_market_research_by_phone_reaches_a_contact_point_without_a_customer() =>
+        AssertDecision(
+            ConsumerEmail with { Purpose = Purpose.MarketResearch, Channel = Channel.Phone, Subject = ContactSubject.UnlinkedContactPoint, Group = null },
             allowed: true,
             DecisionReason.MarketResearchOptOut,
             row: 9);
