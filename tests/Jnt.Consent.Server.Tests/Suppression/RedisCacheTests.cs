@@ -66,6 +66,7 @@ public sealed class RedisOutageTests : IDisposable
         await silo.Customers.UpsertCustomerAsync(Consumer(id, phone: phone));
         var before = await silo.Suppression.CheckAsync(CheckPhone(phone, Channel.Phone, Purpose.DistanceSelling));
 
+        var rebuildsBefore = silo.CountOutput(Rebuilt);
         await TestServices.StopRedisAsync();
         Grpc.Core.RpcException? failure = null;
         CheckResponse duringOutage;
@@ -85,7 +86,6 @@ public sealed class RedisOutageTests : IDisposable
             await TestServices.StartRedisAsync();
         }
         Assert.Null(failure);
-        var rebuildsBefore = silo.CountOutput(Rebuilt);
         await silo.WaitForOutputAsync(Rebuilt, TimeSpan.FromSeconds(60), occurrences: rebuildsBefore + 1);
         var afterOutage = await silo.Suppression.CheckAsync(CheckPhone(phone, Channel.Phone, Purpose.DistanceSelling));
 
