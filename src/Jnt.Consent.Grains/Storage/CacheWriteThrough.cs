@@ -5,8 +5,9 @@ namespace Jnt.Consent.Grains.Storage;
 
 /// <summary>
 /// Pushes a grain's new state to the suppression cache after storage took it. The durable write
-/// stands whatever happens here; a failed push makes this silo's cache suspect (its checks stop
-/// trusting the cache) and the supervisor rebuilds the cache once it is reachable.
+/// stands whatever happens here; a failed push is published (a durable flag every silo polls) before
+/// the write is acknowledged, so no silo keeps answering from a cache that lacks it, and the cache is
+/// rebuilt once it is reachable.
 /// </summary>
 internal sealed partial class CacheWriteThrough(ISuppressionCache cache, CacheHealth health, ILogger logger)
 {
@@ -19,7 +20,9 @@ internal sealed partial class CacheWriteThrough(ISuppressionCache cache, CacheHe
         catch (Exception ex)
         {
             PushFailed(logger, ex.GetType().Name);
-            health.ReportWriteFailure();
+            // Throws if the failure cannot be made known to every silo: the write is then not
+            // acknowledged (it is durable; a retry with the same idempotency key replays it).
+            await health.ReportWriteFailureAsync();
         }
     }
 

@@ -131,7 +131,7 @@ public sealed partial class SuppressionAdminApi(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                health.ReportWriteFailure();
+                await health.ReportWriteFailureAsync();
             }
             await responseStream.WriteAsync(progress.Clone(), cancellationToken);
         }
@@ -146,7 +146,7 @@ public sealed partial class SuppressionAdminApi(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Durable already; a cache that missed it must not be trusted until rebuilt from storage.
-            health.ReportWriteFailure();
+            await health.ReportWriteFailureAsync();
         }
         progress.Completed = true;
         progress.Version = list.Version;

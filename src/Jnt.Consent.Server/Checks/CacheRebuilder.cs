@@ -27,6 +27,7 @@ public sealed partial class CacheRebuilder(
     CacheHealth health,
     GrainStateReader states,
     Database database,
+    CacheDirtyFlag dirtyFlag,
     ProhibitionListStore lists,
     Pseudonymiser pseudonymiser,
     ILogger<CacheRebuilder> logger) : IDisposable
@@ -52,6 +53,7 @@ public sealed partial class CacheRebuilder(
             var stopwatch = Stopwatch.StartNew();
             RebuildStarted(logger);
             var failuresAtStart = health.Failures;
+            var startedAt = DateTimeOffset.UtcNow;
             await cache.MarkNotReadyAsync(cancellationToken);
             // Start from nothing: entries of customers erased meanwhile, and list changes the cache
             // missed, must not survive. Checks ask the durable store until the rebuild is done, and
@@ -113,6 +115,8 @@ public sealed partial class CacheRebuilder(
                 return true;
             }
             await cache.MarkReadyAsync(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), cancellationToken);
+            await dirtyFlag.ClearAsync(startedAt, cancellationToken);
+            health.SetRemoteSuspicion(false);
             RebuildCompleted(logger, customers, contacts, stopwatch.Elapsed.TotalSeconds);
             progress?.Report(new RebuildProgressReport(customers, contacts, true, stopwatch.Elapsed));
             return true;

@@ -12,10 +12,13 @@ public sealed partial class CacheSupervisor(
     ISuppressionCache cache,
     CacheHealth health,
     CacheRebuilder rebuilder,
+    CacheDirtyFlag dirtyFlag,
     IHostApplicationLifetime lifetime,
     ILogger<CacheSupervisor> logger) : BackgroundService
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+    // The dirty flag is polled this often: the longest another silo's failed write-through can go
+    // unnoticed here (the writing silo itself stops trusting the cache at once).
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -28,6 +31,20 @@ public sealed partial class CacheSupervisor(
         health.BecameSuspect += (_, _) => wake.Release();
         while (!stoppingToken.IsCancellationRequested)
         {
+            try
+            {
+                var dirty = await dirtyFlag.ReadAsync(stoppingToken) is not null;
+                if (dirty && !health.Suspect)
+                {
+                    MissedWriteReported(logger);
+                }
+                health.SetRemoteSuspicion(dirty);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The database is away: writes fail anyway; keep the last known state.
+                SupervisionFailed(logger, ex.GetType().Name);
+            }
             try
             {
                 var status = await cache.GetStatusAsync(stoppingToken);
@@ -51,6 +68,9 @@ public sealed partial class CacheSupervisor(
             }
         }
     }
+
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "A silo reported a missed cache write; answering from the durable store until the cache is rebuilt")]
+    private static partial void MissedWriteReported(ILogger logger);
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Suppression cache check or rebuild failed ({ExceptionType}); retrying")]
     private static partial void SupervisionFailed(ILogger logger, string exceptionType);

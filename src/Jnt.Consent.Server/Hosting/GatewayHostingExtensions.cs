@@ -47,6 +47,7 @@ public static class GatewayHostingExtensions
         builder.Services.AddSingleton<CampaignReceiptStore>();
         builder.Services.AddSuppressionCache(builder.Configuration);
         builder.Services.AddSingleton<SuppressionChecker>();
+        builder.Services.AddSingleton<CacheDirtyFlag>();
         builder.Services.AddSingleton<CacheRebuilder>();
         builder.Services.AddHostedService<CacheSupervisor>();
         builder.Services.AddHostedService<DemoSeeder>();
@@ -108,7 +109,11 @@ public static class GatewayHostingExtensions
     /// <summary>Redis when ConnectionStrings:Redis is set (always in production), else in-process.</summary>
     private static void AddSuppressionCache(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<CacheHealth>();
+        services.AddSingleton(sp =>
+        {
+            var flag = sp.GetRequiredService<CacheDirtyFlag>();
+            return new CacheHealth { PublishFailure = () => flag.MarkAsync() };
+        });
         var redis = configuration.GetConnectionString(StorageProfile.RedisConnectionName);
         if (string.IsNullOrWhiteSpace(redis))
         {

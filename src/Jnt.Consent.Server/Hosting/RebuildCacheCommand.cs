@@ -42,6 +42,7 @@ public static class RebuildCacheCommand
         services.AddSingleton<ISuppressionCache>(sp => new RedisSuppressionCache(
             sp.GetRequiredService<IConnectionMultiplexer>(), new RedisCacheOptions(KeyPrefix: options.CacheKeyPrefix)));
         services.AddSingleton<GrainStateReader>();
+        services.AddSingleton<CacheDirtyFlag>();
         services.AddSingleton<CacheRebuilder>();
         await using var provider = services.BuildServiceProvider();
         var progress = new ConsoleProgress();

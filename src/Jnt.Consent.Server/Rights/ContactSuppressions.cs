@@ -71,8 +71,8 @@ public sealed class ContactSuppressions(ProhibitionListStore store, ISuppression
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Durable already: the cache is rebuilt from it.
-            health.ReportWriteFailure();
+            // Durable already: the cache is rebuilt from it; meanwhile no silo trusts the cache.
+            await health.ReportWriteFailureAsync();
         }
     }
 }

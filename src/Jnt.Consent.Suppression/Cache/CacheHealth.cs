@@ -8,9 +8,29 @@ namespace Jnt.Consent.Suppression.Cache;
 public sealed class CacheHealth
 {
     private int suspect;
+    private int remoteSuspect;
     private long failures;
 
-    public bool Suspect => Volatile.Read(ref suspect) == 1;
+    /// <summary>True while this silo knows, or another silo has said (durably), that the cache may
+    /// lack an acknowledged write.</summary>
+    public bool Suspect => Volatile.Read(ref suspect) == 1 || Volatile.Read(ref remoteSuspect) == 1;
+
+    /// <summary>Makes a failure known to every silo before the write is acknowledged (set by the host:
+    /// a durable flag the other silos poll). If it throws, the write must not be acknowledged.</summary>
+    public Func<Task>? PublishFailure { get; set; }
+
+    /// <summary>Reports a failed write-through and publishes it; throws if it could not be published.</summary>
+    public async Task ReportWriteFailureAsync()
+    {
+        ReportWriteFailure();
+        if (PublishFailure is { } publish)
+        {
+            await publish();
+        }
+    }
+
+    /// <summary>What the other silos said, as last polled.</summary>
+    public void SetRemoteSuspicion(bool value) => Interlocked.Exchange(ref remoteSuspect, value ? 1 : 0);
 
     /// <summary>Failed write-throughs so far: a rebuild that saw this number change while it ran may
     /// have missed a write, so it must not declare the cache healthy.</summary>

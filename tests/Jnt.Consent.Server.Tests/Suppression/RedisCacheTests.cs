@@ -45,6 +45,52 @@ public sealed class RedisReadYourWritesTests : IDisposable
     }
 }
 
+/// <summary>A silo cut off from Redis while the others still reach it: its failed write-through is
+/// published, and the other silos stop answering from the stale cache.</summary>
+public sealed class RedisPartitionTests : IDisposable
+{
+    private readonly TempDirectory directoryA = new();
+    private readonly TempDirectory directoryB = new();
+
+    public void Dispose()
+    {
+        directoryA.Dispose();
+        directoryB.Dispose();
+    }
+
+    [Fact]
+    public async Task A_write_acknowledged_by_a_silo_that_cannot_reach_redis_is_not_contradicted_by_the_other_silos_cache()
+    {
+        var database = await TestServices.CreateDatabaseAsync();
+        var cluster = "c" + Guid.NewGuid().ToString("N")[..10];
+        var key = TestServices.NewPseudonymisationKey();
+        await using var reaches = await GatewayProcess.StartAsync(directoryB.Path, TestServices.ProductionArguments(database, cluster, key));
+        await reaches.WaitForOutputAsync("Suppression cache rebuilt", TimeSpan.FromSeconds(60));
+        // The same cluster and database, but a Redis address that answers nothing.
+        await using var cutOff = await GatewayProcess.StartAsync(directoryA.Path,
+            [.. TestServices.ProductionArguments(database, cluster, key), $"--ConnectionStrings:Redis=127.0.0.1:{GatewayProcess.FreePort()}"]);
+
+        // Customers written through the cut-off silo: those whose grains it hosts miss the cache.
+        var ids = Enumerable.Range(0, 20).Select(_ => NewCustomerId("p")).ToList();
+        foreach (var id in ids)
+        {
+            await cutOff.Customers.UpsertCustomerAsync(Business(id));
+            await cutOff.Customers.RecordObjectionAsync(Objection(id, Only(Purpose.DirectAdvertising, Channel.Email)));
+        }
+        await reaches.WaitForOutputAsync("reported a missed cache write", TimeSpan.FromSeconds(30));
+        var answers = new List<CheckResponse>();
+        foreach (var id in ids)
+        {
+            answers.Add(await reaches.Suppression.CheckAsync(CheckCustomer(id, Channel.Email, Purpose.DirectAdvertising)));
+        }
+
+        // Without the published failure the other silo would read a cache that lacks these customers
+        // (unknown customer); with it, it asks the durable store (or a rebuilt cache): the objection.
+        Assert.All(answers, a => Assert.Equal((false, DecisionReason.Objection), (a.Allowed, a.Reason)));
+        Assert.True(cutOff.CountOutput("write-through failed") > 0);
+    }
+}
+
 /// <summary>Redis stopped or emptied under a running cluster: never a wrong "allowed"; the cache catches up.</summary>
 [Collection(ServiceOutages.Name)]
 public sealed class RedisOutageTests : IDisposable
