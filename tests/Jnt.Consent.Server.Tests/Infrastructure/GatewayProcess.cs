@@ -137,6 +137,12 @@ public sealed partial class GatewayProcess : IAsyncDisposable
             await gateway.KillAsync();
             throw new TimeoutException($"The gateway was not ready within {StartTimeout}:\n{gateway.Output}");
         }
+        catch
+        {
+            // Never leave a gateway running behind a failed start.
+            await gateway.KillAsync();
+            throw;
+        }
         return gateway;
     }
 
