@@ -1,0 +1,42 @@
+using Jnt.Consent.LoadTest;
+using Jnt.Consent.LoadTest.Scenarios;
+
+const string Usage = """
+    usage: Jnt.Consent.LoadTest <command> [--option value ...]   (see benchmarks/README.md)
+      seed          --address URL --customers N --contacts-out PATH [--concurrency C] [--seed S]
+      unary         --address URL --target noop|check[,...] [--rounds R] [--contacts PATH] [--concurrency C] [--duration S] [--warmup S] [--rate R]
+      scrub         --address URL --contacts PATH --count N [--calls K] [--campaign ID]
+      redis-raw     --redis HOST:PORT --contacts PATH --count N --key-base64 K [--prefix P] [--modes hget,smismember,script,script-parallel] [--in-flight W]
+      rebuild       --address URL [--redis HOST:PORT] [--prefix P]
+      redis-memory  --redis HOST:PORT [--baseline BYTES --customers N]
+      create-key    --address URL --api-key ADMIN_KEY --name NAME --role campaign|service|analyst|admin
+    gRPC commands: [--api-key KEY] (sent as x-api-key); every command but create-key: [--label NAME] [--report-dir DIR] [--watch name=pid,...];
+    unary and scrub: [--redis HOST:PORT --prefix P] to check that the gateway's cache stays ready
+    """;
+
+if (args.Length == 0)
+{
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+try
+{
+    var command = new CommandLine(args[1..]);
+    return args[0] switch
+    {
+        "seed" => await SeedScenario.RunAsync(command),
+        "unary" => await UnaryScenario.RunAsync(command),
+        "scrub" => await ScrubScenario.RunAsync(command),
+        "redis-raw" => await RedisRawScenario.RunAsync(command),
+        "rebuild" => await RebuildScenario.RunAsync(command),
+        "redis-memory" => await RedisMemoryScenario.RunAsync(command),
+        "create-key" => await CreateKeyScenario.RunAsync(command),
+        _ => throw new UsageException($"unknown command '{args[0]}'"),
+    };
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine("error: " + e.Message);
+    Console.Error.WriteLine(Usage);
+    return 2;
+}

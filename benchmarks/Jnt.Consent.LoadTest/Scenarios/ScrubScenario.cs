@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Globalization;
+using Grpc.Core;
+using Jnt.Consent.Api.V1;
+using Jnt.Consent.LoadTest.Measurement;
+using Jnt.Consent.LoadTest.Workload;
+
+namespace Jnt.Consent.LoadTest.Scenarios;
+
+/// <summary>
+/// <c>scrub</c>: SuppressionService.CheckBatch with a campaign header and <c>--count</c> items (the
+/// contacts file in order, cycling; each contact checked by id, email and phone in turn; random
+/// purpose and channel), as a campaign tool would scrub its list. Timed from the first message
+/// written to the last summary received, which is after the receipt is stored. With
+/// <c>--calls K</c> the list is split over K calls at once (a diagnostic: does one call use the gateway?).
+/// </summary>
+public static class ScrubScenario
+{
+    public static async Task<int> RunAsync(CommandLine command)
+    {
+        var contacts = ContactsFile.Read(command.Required("contacts"));
+        var count = command.RequiredWholeNumber("count");
+        var calls = command.WholeNumber("calls", 1);
+        var campaign = command.Text("campaign", "loadtest-scrub");
+        var label = command.Text("label", "production");
+        var watch = command.Optional("watch");
+        var cacheProbe = CacheProbe.From(command);
+        var report = Report.From(command);
+        using var channel = GatewayChannel.From(command);
+        command.ThrowIfUnused();
+
+        var client = new SuppressionService.SuppressionServiceClient(channel.Invoker);
+        // A small call first, so connection set-up and JIT are not in the timed run.
+        await new Grpc.Health.V1.Health.HealthClient(channel.Invoker).CheckAsync(new Grpc.Health.V1.HealthCheckRequest());
+        await cacheProbe.ExpectReadyAsync(report, "before scrub");
+
+        var cpu = new CpuSampler(watch);
+        cpu.Start();
+        var stopwatch = Stopwatch.StartNew();
+        var parts = await Task.WhenAll(Enumerable.Range(0, calls).Select(k =>
+        {
+            var from = (long)count * k / calls;
+            var to = (long)count * (k + 1) / calls;
+            return ScrubPart(client, new CheckRequests(contacts, seed: 2 + k), calls == 1 ? campaign : $"{campaign}-{k + 1}", from, to, stopwatch);
+        }));
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+        var cores = cpu.Stop();
+        await cacheProbe.ExpectReadyAsync(report, "after scrub");
+
+        var answers = parts.Sum(p => p.Answers);
+        var itemErrors = parts.Sum(p => p.ItemErrors);
+        var summarised = parts.Sum(p => p.Summary?.Checked ?? 0);
+        var receipts = parts.Count(p => !string.IsNullOrEmpty(p.Summary?.ReceiptId));
+        var rate = answers / seconds;
+        var what = calls == 1 ? "CheckBatch over gRPC (one call)" : $"CheckBatch over gRPC, the list split over {calls} calls at once (diagnostic)";
+        report.Row("scrub",
+            ["profile", "what", "lookups", "seconds", "lookups/s", "notes"],
+            [label, what, Report.Number(answers), Report.Seconds(seconds), Report.Rate(rate),
+             $"first answer after {parts.Min(p => p.FirstAnswer) * 1000:F0} ms; item errors {itemErrors}; summaries count {summarised:N0} checked; {receipts} of {calls} receipts stored"]);
+        report.Cpu(label, calls == 1 ? $"scrub of {count:N0}" : $"scrub of {count:N0} over {calls} calls", watch, cores);
+        report.Value(calls == 1 ? $"{label}.scrub.rate" : $"{label}.scrub_calls{calls}.rate", rate);
+        var reasons = new long[parts[0].Reasons.Length];
+        foreach (var part in parts)
+        {
+            for (var r = 0; r < reasons.Length; r++)
+            {
+                reasons[r] += part.Reasons[r];
+            }
+        }
+        report.Note($"scrub ({label}, {calls} call{(calls == 1 ? "" : "s")}), answers by reason: " + string.Join(", ",
+            reasons.Select((n, r) => (n, r)).Where(x => x.n > 0).OrderByDescending(x => x.n)
+                .Select(x => $"{(DecisionReason)x.r} {100.0 * x.n / Math.Max(1, answers):F1} %")));
+        var complete = answers == count && summarised == count && itemErrors == 0 && parts.All(p => p.Summary is not null);
+        if (!complete)
+        {
+            report.Note($"scrub ({label}): INCOMPLETE: {answers:N0} answers, {itemErrors} item errors, summaries count {summarised:N0}, expected {count:N0}.");
+        }
+        return complete ? 0 : 1;
+    }
+
+    private static async Task<ScrubPartResult> ScrubPart(SuppressionService.SuppressionServiceClient client, CheckRequests requests, string campaign,
+        long from, long to, Stopwatch stopwatch)
+    {
+        var result = new ScrubPartResult(new long[Enum.GetValues<DecisionReason>().Length]);
+        using var call = client.CheckBatch();
+        var writing = Task.Run(async () =>
+        {
+            await call.RequestStream.WriteAsync(new CheckBatchRequest { Header = new BatchHeader { CampaignId = campaign } });
+            for (var i = from; i < to; i++)
+            {
+                await call.RequestStream.WriteAsync(new CheckBatchRequest
+                {
+                    Item = new CheckItem { CorrelationId = i.ToString(CultureInfo.InvariantCulture), Check = requests.ForScrub(i) },
+                });
+            }
+            await call.RequestStream.CompleteAsync();
+        });
+        await foreach (var response in call.ResponseStream.ReadAllAsync())
+        {
+            switch (response.AnswerCase)
+            {
+                case CheckBatchResponse.AnswerOneofCase.Result:
+                    if (result.Answers++ == 0)
+                    {
+                        result.FirstAnswer = stopwatch.Elapsed.TotalSeconds;
+                    }
+                    result.Reasons[(int)response.Result.Reason]++;
+                    break;
+                case CheckBatchResponse.AnswerOneofCase.Error:
+                    result.ItemErrors++;
+                    break;
+                case CheckBatchResponse.AnswerOneofCase.Summary:
+                    result.Summary = response.Summary;
+                    break;
+            }
+        }
+        await writing;
+        return result;
+    }
+
+    private sealed class ScrubPartResult(long[] reasons)
+    {
+        public long[] Reasons { get; } = reasons;
+
+        public long Answers { get; set; }
+
+        public long ItemErrors { get; set; }
+
+        public double FirstAnswer { get; set; }
+
+        public BatchSummary? Summary { get; set; }
+    }
+}
