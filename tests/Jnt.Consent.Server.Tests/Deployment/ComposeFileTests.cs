@@ -139,25 +139,8 @@ public sealed partial class ComposeFileTests
     }
 
     /// <param name="command">The service's command: "migrate" is checked as the migrate command needs it.</param>
-    private static async Task<(int ExitCode, string Output)> CheckConfig(IReadOnlyDictionary<string, string> environment, string? command = null)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(GatewayProcess.ServerAssembly());
-        info.ArgumentList.Add("check-config");
-        if (command is not null)
-        {
-            info.ArgumentList.Add(command);
-        }
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private static Task<(int ExitCode, string Output)> CheckConfig(IReadOnlyDictionary<string, string> environment, string? command = null) =>
+        Processes.RunServerCommandAsync(command is null ? ["check-config"] : ["check-config", command], environment);
 
     private static string RepositoryRoot()
     {

@@ -39,14 +39,12 @@ public static class TestServices
     /// <summary>Empties the shared Redis, as a restart without persistence would.</summary>
     public static async Task FlushRedisAsync()
     {
-        var info = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true };
         var (host, port) = (RedisServer.Split(':')[0], RedisServer.Split(':')[1]);
-        foreach (var argument in new[] { "-h", host, "-p", port, "FLUSHALL" })
+        var flush = await Processes.RunAsync("redis-cli", ["-h", host, "-p", port, "FLUSHALL"], timeout: TimeSpan.FromSeconds(30));
+        if (flush.ExitCode != 0 || !flush.Stdout.Contains("OK", StringComparison.Ordinal))
         {
-            info.ArgumentList.Add(argument);
+            throw new InvalidOperationException($"FLUSHALL failed: {flush.Output}");
         }
-        using var process = Process.Start(info)!;
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     /// <summary>A random production pseudonymisation key, the same for every silo of one test.</summary>
@@ -72,16 +70,11 @@ public static class TestServices
 
     private static async Task RunScriptAsync(string command)
     {
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Required("JNT_TEST_SERVICES_SCRIPT"));
-        info.ArgumentList.Add(command);
-        info.ArgumentList.Add(Required("JNT_TEST_SERVICES_DIR"));
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
-        if (process.ExitCode != 0)
+        var run = await Processes.RunAsync("bash", [Required("JNT_TEST_SERVICES_SCRIPT"), command, Required("JNT_TEST_SERVICES_DIR")],
+            timeout: TimeSpan.FromSeconds(90));
+        if (run.ExitCode != 0)
         {
-            throw new InvalidOperationException($"test-services.sh {command} failed: {await stderr}");
+            throw new InvalidOperationException($"test-services.sh {command} failed: {run.Stderr}");
         }
     }
 

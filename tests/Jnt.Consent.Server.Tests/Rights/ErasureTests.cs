@@ -135,16 +135,9 @@ public sealed class ErasureTests : IDisposable
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         var pgDump = Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin", "pg_dump")).First(File.Exists);
-        var info = new ProcessStartInfo(pgDump) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "-h", builder.Host!, "-p", builder.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", builder.Username!, "-d", builder.Database! })
-        {
-            info.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(process.ExitCode == 0, await errors);
-        return await output;
+        var dump = await Processes.RunAsync(pgDump,
+            ["-h", builder.Host!, "-p", builder.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", builder.Username!, "-d", builder.Database!]);
+        Assert.True(dump.ExitCode == 0, dump.Stderr);
+        return dump.Stdout;
     }
 }

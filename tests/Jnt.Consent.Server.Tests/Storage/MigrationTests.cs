@@ -54,22 +54,11 @@ public sealed class MigrationTests
 
     private static async Task<string> Migrate(string database, params string[] extra)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(GatewayProcess.ServerAssembly());
-        info.ArgumentList.Add("migrate");
-        info.ArgumentList.Add("--Gateway:Profile=Production");
-        info.ArgumentList.Add($"--ConnectionStrings:Postgres={database}");
-        info.ArgumentList.Add($"--Gateway:PseudonymisationKey={TestServices.NewPseudonymisationKey()}");
-        foreach (var argument in extra)
-        {
-            info.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(process.ExitCode == 0, $"migrate failed: {await stdout}{await stderr}");
-        return await stdout;
+        var (exitCode, output) = await Processes.RunServerCommandAsync(
+            ["migrate", "--Gateway:Profile=Production", $"--ConnectionStrings:Postgres={database}",
+             $"--Gateway:PseudonymisationKey={TestServices.NewPseudonymisationKey()}", .. extra]);
+        Assert.True(exitCode == 0, $"migrate failed: {output}");
+        return output;
     }
 
     private static async Task<List<string>> Tables(string database)
