@@ -3,6 +3,7 @@ using Jnt.Consent.Server.Api;
 using Jnt.Consent.Server.Checks;
 using Jnt.Consent.Server.Rights;
 using Jnt.Consent.Server.Security;
+using Jnt.Consent.Server.Web;
 using Jnt.Consent.Server.Storage;
 using Jnt.Consent.Suppression.Cache;
 using StackExchange.Redis;
@@ -86,6 +87,7 @@ public static class GatewayHostingExtensions
         });
 
         builder.Services.AddGatewaySecurity(builder.Configuration);
+        builder.Services.AddWebConsole(builder.Configuration, options);
         builder.Services.AddSingleton<Rights.ContactSuppressions>();
         builder.Services.AddSingleton<Rights.ErasureCompaction>();
         builder.Services.AddSingleton<Rights.ErasureLog>();
@@ -160,8 +162,10 @@ public static class GatewayHostingExtensions
 
     public static WebApplication MapConsentGateway(this WebApplication app)
     {
+        app.UseWebConsoleHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.MapWebConsole();
         app.MapGrpcService<AccessApi>();
         app.MapGrpcService<RightsApi>();
         app.MapGrpcService<UnsubscribeApi>();

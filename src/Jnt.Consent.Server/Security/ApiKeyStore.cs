@@ -50,6 +50,17 @@ public sealed class ApiKeyStore(Database database, TimeProvider time) : IDisposa
         return CryptographicOperations.FixedTimeEquals(expected, actual) ? stored : null;
     }
 
+    /// <summary>Whether the key exists and is not revoked: a browser session of a revoked key ends
+    /// within the refresh interval.</summary>
+    public async Task<bool> IsActiveAsync(string keyId, CancellationToken cancellationToken)
+    {
+        if (time.GetUtcNow() - loadedAt > RefreshInterval)
+        {
+            await RefreshAsync(cancellationToken);
+        }
+        return keys.TryGetValue(keyId, out var stored) && stored.RevokedAt is null;
+    }
+
     /// <summary>Creates a key and returns it: the only time it is ever visible.</summary>
     public async Task<(string Key, StoredApiKey Stored)> CreateAsync(string name, string role, CancellationToken cancellationToken = default)
     {

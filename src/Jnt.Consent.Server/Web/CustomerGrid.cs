@@ -1,0 +1,28 @@
+using Jnt.Consent.Abstractions.Customers;
+using Jnt.Consent.Domain;
+using Jnt.Consent.Domain.Decisions;
+using Jnt.Consent.Server.Checks;
+
+namespace Jnt.Consent.Server.Web;
+
+/// <summary>One cell of the grid: the answer a campaign would get now, and the record behind it.</summary>
+public sealed record GridCell(Purpose Purpose, Channel Channel, ContactDecision Decision, ConsentCellRecord? Record);
+
+/// <summary>
+/// The purpose × channel grid of one customer. Each answer is the very check a campaign tool gets
+/// (<see cref="SuppressionChecker"/>: the same table, external prohibition lists included), for a
+/// campaign that declares nothing; the stored cell adds who recorded what, and when.
+/// </summary>
+public sealed class CustomerGrid(SuppressionChecker checker)
+{
+    public async Task<IReadOnlyList<GridCell>> BuildAsync(CustomerSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var subject = checker.CustomerSubject(snapshot.CustomerId);
+        var items = (from purpose in Purposes.All
+                     from channel in Channels.All
+                     select new CheckItem(subject, purpose, channel, CampaignContext.None)).ToList();
+        var decisions = await checker.CheckAsync(items, cancellationToken);
+        return [.. items.Select((item, i) => new GridCell(item.Purpose, item.Channel, decisions[i],
+            snapshot.Cells.FirstOrDefault(c => c.Purpose == item.Purpose && c.Channel == item.Channel)))];
+    }
+}

@@ -1,0 +1,28 @@
+// Headless Chromium from the distribution (no browser download): /usr/bin/chromium unless
+// CHROMIUM_PATH says otherwise.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from './gateway.js';
+
+export const launch = () => chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-dev-shm-usage'],
+});
+
+export const screenshotDirectory = path.join(repoRoot, 'docs/screenshots');
+
+/** A full-page screenshot for the README, written on every run. */
+export async function screenshot(page, name) {
+  mkdirSync(screenshotDirectory, { recursive: true });
+  await page.screenshot({ path: path.join(screenshotDirectory, `${name}.png`), fullPage: true });
+}
+
+/** Signs in through the login form, as a person would. */
+export async function signIn(page, webUrl, apiKey) {
+  await page.goto(`${webUrl}/web/login`);
+  await page.getByLabel(/API-avain|API key/).fill(apiKey);
+  await page.getByRole('button', { name: /Kirjaudu|Sign in/ }).click();
+  await page.waitForURL((url) => !url.pathname.endsWith('/login'));
+}
