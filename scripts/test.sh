@@ -40,6 +40,12 @@ for project in "${projects[@]}"; do
   fi
 done
 
+# The web console's end-to-end tests (node's test runner, headless Chromium): counted from TAP.
+echo "== Jnt.Consent.Web.Tests"
+if ! CONFIGURATION="$configuration" bash tests/Jnt.Consent.Web.Tests/run.sh "$results/web.tap"; then
+  status=1
+fi
+
 passed=0; failed=0; skipped=0
 for project in "${projects[@]}"; do
   name="$(basename "$project" .csproj)"
@@ -57,6 +63,15 @@ for project in "${projects[@]}"; do
   failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0}))
   skipped=$((skipped + ${n:-0}))
 done
+web_count() { sed -n "s/^# $1 \([0-9]*\)$/\1/p" "$results/web.tap" | tail -n 1; }
+if [[ -f "$results/web.tap" ]] && [[ -n "$(web_count pass)" ]]; then
+  passed=$((passed + $(web_count pass)))
+  failed=$((failed + $(web_count fail) + $(web_count cancelled)))
+  skipped=$((skipped + $(web_count skipped) + $(web_count todo)))
+else
+  echo "no results from Jnt.Consent.Web.Tests"
+  failed=$((failed + 1)); status=1
+fi
 if (( failed > 0 )); then status=1; fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status
