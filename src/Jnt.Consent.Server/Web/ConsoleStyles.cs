@@ -51,5 +51,18 @@ public static class ConsoleStyles
         .chart svg { max-width: 100%; height: auto; }
         .chart text { font: 12px system-ui, sans-serif; fill: #222; }
         .muted { color: #555; }
+        .chart .grid-line { stroke: #e1e3e6; }
+        .chart .tick { fill: #555; font-size: 11px; }
+        .chart .category { font-weight: 600; }
+        .chart .bar.consented, .chart .point.consented { fill: #2e7d32; }
+        .chart .bar.objected, .chart .point.objected { fill: #c62828; }
+        .chart .line { fill: none; stroke-width: 2.5; }
+        .chart .line.consented { stroke: #2e7d32; }
+        .chart .line.objected { stroke: #c62828; }
+        .legend .key { display: inline-block; width: .9rem; height: .9rem; margin: 0 .3rem 0 1rem; vertical-align: -2px; }
+        .legend .key.consented { background: #2e7d32; }
+        .legend .key.objected { background: #c62828; }
+        td.withheld { color: #666; font-style: italic; }
+        table.tallies td { white-space: nowrap; }
         """;
 }

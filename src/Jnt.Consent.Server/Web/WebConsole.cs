@@ -80,6 +80,7 @@ public static class WebConsole
         }).RequireAuthorization(SignedInPolicy);
         LoginPages.Map(web);
         CustomerPages.Map(web.MapGroup("/customers").RequireAuthorization(ServicePolicy));
+        AnalystPages.Map(web);
         return app;
     }
 
