@@ -113,7 +113,7 @@ public static class AnalystPages
             <h2 id="by-group">{E(l.T("Asiakasryhmittäin", "By customer group"))}</h2>
             {RateBars("chart-group", l.T("Suostumus- ja kieltoaste asiakasryhmittäin", "Consent and objection rates by customer group"), byGroup, r => GroupName(r.Group, l), threshold, l)}
             <h2 id="trend-h">{E(l.T("Kehitys", "Trend"))}</h2>
-            {Trend(series, threshold, l)}
+            {Trend(series, l)}
             <h2 id="table-h">{E(l.T("Kaikki solut", "Every cell"))}</h2>
             {Table(grid, threshold, l)}
             """;
@@ -172,17 +172,18 @@ public static class AnalystPages
             ], threshold, l);
     }
 
-    private static string Trend(GetTallySeriesResponse series, int threshold, UiLanguage l)
+    private static string Trend(GetTallySeriesResponse series, UiLanguage l)
     {
-        var periods = series.Periods.Select(p => FinnishDates.Date(FromIso(p.EndDate))).ToList();
+        var periods = series.Periods.Select(p => FinnishDates.Date(FromIso(p.StartDate)) + "–" + FinnishDates.Date(FromIso(p.EndDate))).ToList();
+        var ticks = series.Periods.Select(p => FromIso(p.EndDate)).Select(d => FormattableString.Invariant($"{d.Day}.{d.Month}.")).ToList();
         var rows = series.Periods.Select(p => p.Rows.FirstOrDefault()).ToList();
         return SvgCharts.Lines("chart-trend", l.T("Suostumus- ja kieltoasteen kehitys", "Consent and objection rates over time"),
             l.T("Osuus kaikista asiakkaista kunkin jakson lopussa, mikä tahansa tarkoitus ja kanava.", "Share of all customers at the end of each period, any purpose and channel."),
-            periods,
+            periods, ticks,
             [
                 new ChartSeries("consented", l.T("suostumus", "consented"), [.. rows.Select(r => Value(r?.Consented))]),
                 new ChartSeries("objected", l.T("kielto", "objected"), [.. rows.Select(r => Value(r?.Objected))]),
-            ], threshold, l);
+            ], l);
     }
 
     private static string Table(GetTalliesResponse grid, int threshold, UiLanguage l)

@@ -73,7 +73,9 @@ public static class SvgCharts
     }
 
     /// <summary>A line per series over periods (the trend); a withheld point breaks the line.</summary>
-    public static string Lines(string id, string title, string description, IReadOnlyList<string> periods, IReadOnlyList<ChartSeries> series, int threshold, UiLanguage l)
+    /// <param name="periods">Each period's full name, for tooltips.</param>
+    /// <param name="ticks">Each period's short axis label.</param>
+    public static string Lines(string id, string title, string description, IReadOnlyList<string> periods, IReadOnlyList<string> ticks, IReadOnlyList<ChartSeries> series, UiLanguage l)
     {
         var max = AxisMaximum(series.SelectMany(s => s.Values.Select(v => v.Rate)));
         const int left = 60, top = 20, plotHeight = 220, plotWidth = 620;
@@ -94,9 +96,11 @@ public static class SvgCharts
         var labelEvery = Math.Max(1, (int)Math.Ceiling(periods.Count / 8.0));
         for (var i = 0; i < periods.Count; i++)
         {
-            if (i % labelEvery == 0 || i == periods.Count - 1)
+            // Every few periods, and the last one, unless a regular label sits too close to it.
+            var regular = i % labelEvery == 0 && periods.Count - 1 - i >= Math.Max(1, labelEvery / 2.0);
+            if (regular || i == periods.Count - 1)
             {
-                svg.Append(FormattableString.Invariant($"""<text class="tick" x="{X(i):0.#}" y="{top + plotHeight + 18}" text-anchor="middle">{E(periods[i])}</text>"""));
+                svg.Append(FormattableString.Invariant($"""<text class="tick" x="{X(i):0.#}" y="{top + plotHeight + 18}" text-anchor="middle">{E(ticks[i])}</text>"""));
             }
         }
         foreach (var s in series)

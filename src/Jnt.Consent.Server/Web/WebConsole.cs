@@ -26,6 +26,7 @@ public static class WebConsole
         var options = configuration.GetSection(WebConsoleOptions.Section).Get<WebConsoleOptions>() ?? new WebConsoleOptions();
         services.AddSingleton(options);
         services.AddSingleton<CustomerGrid>();
+        services.AddSingleton<ITallyReader, TallyApiReader>();
         var keys = options.KeysDirectory ?? Path.Combine(gateway.DataDirectory, "web-keys");
         services.AddDataProtection()
             .SetApplicationName("jnt-consent-web")

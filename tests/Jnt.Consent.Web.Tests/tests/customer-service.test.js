@@ -264,3 +264,15 @@ test('the interface switches between Finnish and English and remembers the choic
   assert.equal(await page.locator('html').getAttribute('lang'), 'fi');
   await page.context().close();
 });
+
+test('revoking the key ends its browser sessions', async () => {
+  const created = await gateway.as('admin').access.call('CreateApiKey', { name: 'web-test-revoked', role: 'service' });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, gateway.webUrl, created.apiKey);
+  await page.getByRole('heading', { name: 'Hae asiakas' }).waitFor();
+  await gateway.as('admin').access.call('RevokeApiKey', { keyId: created.keyId });
+  await page.goto(`${gateway.webUrl}/web/customers`);
+  await page.waitForURL(/\/web\/login\?returnUrl=/);
+  await context.close();
+});

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const protoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../protos');
 const definition = protoLoader.loadSync(
-  ['jnt/consent/v1/access_service.proto', 'jnt/consent/v1/customer_service.proto', 'jnt/consent/v1/suppression_service.proto'],
+  ['jnt/consent/v1/access_service.proto', 'jnt/consent/v1/customer_service.proto', 'jnt/consent/v1/suppression_service.proto', 'jnt/consent/v1/tally_service.proto'],
   { includeDirs: [protoRoot], keepCase: false, enums: String, longs: String, defaults: true, oneofs: true },
 );
 const v1 = grpc.loadPackageDefinition(definition).jnt.consent.v1;
@@ -31,6 +31,7 @@ export function clients(address, apiKey) {
     access: client(v1.AccessService, address, apiKey),
     customers: client(v1.CustomerService, address, apiKey),
     suppression: client(v1.SuppressionService, address, apiKey),
+    tallies: client(v1.TallyService, address, apiKey),
   };
 }
 
