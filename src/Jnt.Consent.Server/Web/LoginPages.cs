@@ -16,7 +16,7 @@ public static class LoginPages
         web.MapPost("/logout", SignOut).AllowAnonymous();
     }
 
-    private static async Task<IResult> SignIn(HttpContext context, IAntiforgery antiforgery, ApiKeyStore keys)
+    private static async Task<IResult> SignIn(HttpContext context, IAntiforgery antiforgery, ApiKeyStore keys, AuthOptions auth, TimeProvider time, WebConsoleOptions web)
     {
         var l = UiLanguages.Resolve(context);
         if (!await antiforgery.IsRequestValidAsync(context))
@@ -30,17 +30,63 @@ public static class LoginPages
         {
             return Form(context, l, returnUrl, l.T("Liitä API-avaimesi tähän.", "Paste your API key here."), StatusCodes.Status400BadRequest);
         }
-        var stored = await keys.AuthenticateAsync(presented, context.RequestAborted);
-        if (stored is null)
+        var signedIn = ApiKeyStore.KeyIdOf(presented) is null && auth.Jwt.Issuer is not null
+            ? await FromBearerTokenAsync(context, presented, time, web)
+            : await FromApiKeyAsync(context, presented, keys);
+        if (signedIn is null)
         {
             // As on the API: never say whether the key is unknown, revoked or mistyped.
             return Form(context, l, returnUrl, l.T("Avain ei kelpaa.", "This key is not valid."), StatusCodes.Status401Unauthorized);
         }
+        await context.SignInAsync(WebConsole.CookieScheme, signedIn.Value.Principal, signedIn.Value.Properties);
+        return Results.Redirect(IsLocal(returnUrl) ? returnUrl : WebConsole.Root);
+    }
+
+    private static async Task<(ClaimsPrincipal Principal, AuthenticationProperties? Properties)?> FromApiKeyAsync(HttpContext context, string presented, ApiKeyStore keys)
+    {
+        var stored = await keys.AuthenticateAsync(presented, context.RequestAborted);
+        if (stored is null)
+        {
+            return null;
+        }
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.Name, $"key:{stored.Name}"), new Claim(ClaimTypes.Role, stored.Role), new Claim(WebConsole.KeyIdClaim, stored.KeyId)],
             WebConsole.CookieScheme);
-        await context.SignInAsync(WebConsole.CookieScheme, new ClaimsPrincipal(identity));
-        return Results.Redirect(IsLocal(returnUrl) ? returnUrl : WebConsole.Root);
+        return (new ClaimsPrincipal(identity), null);
+    }
+
+    /// <summary>
+    /// A token from the organisation's identity provider, validated by the API's own JWT bearer
+    /// handler (same issuer, audience, keys and role claim). The session ends when the token expires.
+    /// </summary>
+    private static async Task<(ClaimsPrincipal Principal, AuthenticationProperties? Properties)?> FromBearerTokenAsync(HttpContext context, string token, TimeProvider time, WebConsoleOptions web)
+    {
+        context.Request.Headers.Authorization = $"Bearer {token}";
+        AuthenticateResult result;
+        try
+        {
+            result = await context.AuthenticateAsync(Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerDefaults.AuthenticationScheme);
+        }
+        finally
+        {
+            context.Request.Headers.Remove("Authorization");
+        }
+        if (!result.Succeeded || result.Principal is not { Identity.Name: { Length: > 0 } subject } principal
+            || !long.TryParse(principal.FindFirstValue("exp"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var exp))
+        {
+            return null;
+        }
+        var roles = Roles.All.Where(principal.IsInRole).ToList();
+        if (roles.Count == 0)
+        {
+            return null;
+        }
+        var claims = new List<Claim> { new(ClaimTypes.Name, subject), new(WebConsole.AuthMethodClaim, "jwt") };
+        claims.AddRange(roles.Select(r => new Claim(ClaimTypes.Role, r)));
+        var expires = DateTimeOffset.FromUnixTimeSeconds(exp);
+        var idle = time.GetUtcNow().AddMinutes(web.SessionMinutes);
+        var properties = new AuthenticationProperties { ExpiresUtc = expires < idle ? expires : idle, AllowRefresh = false };
+        return (new ClaimsPrincipal(new ClaimsIdentity(claims, WebConsole.CookieScheme)), properties);
     }
 
     private static async Task<IResult> SignOut(HttpContext context, IAntiforgery antiforgery)
@@ -60,7 +106,9 @@ public static class LoginPages
     }
 
     private static IResult Form(HttpContext context, UiLanguage l, string? returnUrl, string? error, int status = StatusCodes.Status200OK) =>
-        Page(context, l, l.T("Kirjaudu", "Sign in"), $"""
+        Page(context, l, l.T("Kirjaudu", "Sign in"), FormBody(context, l, returnUrl, error), status);
+
+    private static string FormBody(HttpContext context, UiLanguage l, string? returnUrl, string? error) => $"""
             <form method="post" action="{WebConsole.Root}/login" class="card narrow" novalidate>
             {Antiforgery(context)}
             <input type="hidden" name="returnUrl" value="{E(IsLocal(returnUrl) ? returnUrl : "")}">
@@ -69,9 +117,10 @@ public static class LoginPages
             <label for="apiKey">{E(l.T("API-avain", "API key"))}</label>
             <input id="apiKey" name="apiKey" type="password" autocomplete="off" required{Invalid("apiKey", error)}>
             {FieldError("apiKey", error)}
+            {(context.RequestServices.GetRequiredService<AuthOptions>().Jwt.Issuer is null ? "" : $"<p class=\"muted\">{E(l.T("Voit liittää myös organisaatiosi kirjautumispalvelun antaman JWT-tunnisteen.", "You may also paste a JWT from your organisation's sign-in service."))}</p>")}
             <button type="submit">{E(l.T("Kirjaudu", "Sign in"))}</button>
             </form>
-            """, status);
+            """;
 
     public static IResult FormExpired(HttpContext context, UiLanguage l) =>
         Page(context, l, l.T("Lomake vanheni", "The form expired"),

@@ -20,6 +20,7 @@ public static class WebConsole
     public const string AnalystPolicy = "web-analyst";
     public const string SignedInPolicy = "web-signed-in";
     public const string KeyIdClaim = "key_id";
+    public const string AuthMethodClaim = "console_auth";
 
     public static IServiceCollection AddWebConsole(this IServiceCollection services, IConfiguration configuration, GatewayOptions gateway)
     {
@@ -118,9 +119,14 @@ public static class WebConsole
         return app;
     }
 
-    /// <summary>A revoked key ends its browser sessions too, within the key store's refresh interval.</summary>
+    /// <summary>A revoked key ends its browser sessions too, within the key store's refresh interval.
+    /// (A session from a JWT ends when the token expires: its cookie expires then and is not renewed.)</summary>
     private static async Task EndSessionOfRevokedKey(CookieValidatePrincipalContext context)
     {
+        if (context.Principal?.FindFirstValue(AuthMethodClaim) == "jwt")
+        {
+            return;
+        }
         var keyId = context.Principal?.FindFirstValue(KeyIdClaim);
         var store = context.HttpContext.RequestServices.GetRequiredService<ApiKeyStore>();
         if (keyId is null || !await store.IsActiveAsync(keyId, context.HttpContext.RequestAborted))

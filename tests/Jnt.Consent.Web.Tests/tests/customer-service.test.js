@@ -5,12 +5,25 @@ import assert from 'node:assert/strict';
 import { startGateway } from './support/gateway.js';
 import { launch, signIn, screenshot } from './support/browser.js';
 import { createConsumer, newPhone, personalDataIn, finnishToday } from './support/customers.js';
+import { randomBytes, createHmac } from 'node:crypto';
+
+// The organisation's identity provider, as far as the gateway can tell: a shared HMAC key.
+const jwt = { issuer: 'https://idp.jnt.test', audience: 'jnt-consent', key: randomBytes(32) };
+
+function mintToken(claims, key = jwt.key) {
+  const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const body = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ iss: jwt.issuer, aud: jwt.audience, iat: now, nbf: now, exp: now + 600, ...claims })}`;
+  return `${body}.${createHmac('sha256', key).update(body).digest('base64url')}`;
+}
 
 let gateway;
 let browser;
 
 before(async () => {
-  gateway = await startGateway({ extraArgs: ['--Gateway:SeedDemoCustomers=30'] });
+  gateway = await startGateway({
+    extraArgs: ['--Gateway:SeedDemoCustomers=30', `--Auth:Jwt:Issuer=${jwt.issuer}`, `--Auth:Jwt:Audience=${jwt.audience}`, `--Auth:Jwt:SigningKey=${jwt.key.toString('base64')}`],
+  });
   browser = await launch();
 });
 
@@ -275,4 +288,28 @@ test('revoking the key ends its browser sessions', async () => {
   await page.goto(`${gateway.webUrl}/web/customers`);
   await page.waitForURL(/\/web\/login\?returnUrl=/);
   await context.close();
+});
+
+test('a JWT from the identity provider signs in with its role; a campaign token still cannot open customer pages', async () => {
+  const service = await browser.newContext();
+  const page = await service.newPage();
+  await signIn(page, gateway.webUrl, mintToken({ sub: 'agent-jwt-1', role: 'service' }));
+  await page.getByRole('heading', { name: 'Hae asiakas' }).waitFor();
+  assert.match(await page.locator('header .who').innerText(), /agent-jwt-1 \(asiakaspalvelu\)/);
+  await service.close();
+
+  const campaign = await browser.newContext();
+  const other = await campaign.newPage();
+  await signIn(other, gateway.webUrl, mintToken({ sub: 'mailer-jwt', role: 'campaign' }));
+  assert.equal((await other.goto(`${gateway.webUrl}/web/customers`)).status(), 403);
+  await campaign.close();
+
+  // A token signed with another key is refused like a wrong API key.
+  const forged = await browser.newContext();
+  const third = await forged.newPage();
+  await third.goto(`${gateway.webUrl}/web/login`);
+  await third.getByLabel('API-avain').fill(mintToken({ sub: 'intruder', role: 'service' }, randomBytes(32)));
+  await third.getByRole('button', { name: 'Kirjaudu' }).click();
+  await third.locator('#apiKey-error').waitFor();
+  await forged.close();
 });
