@@ -3,7 +3,11 @@ using Jnt.Consent.Server.Hosting;
 using Jnt.Consent.Server.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using System.Security.Cryptography;
+using System.Text;
+using Jnt.Consent.Server.Privacy;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Jnt.Consent.Server.Web;
 
@@ -24,14 +28,16 @@ public static class WebConsole
 
     public static IServiceCollection AddWebConsole(this IServiceCollection services, IConfiguration configuration, GatewayOptions gateway)
     {
-        var options = configuration.GetSection(WebConsoleOptions.Section).Get<WebConsoleOptions>() ?? new WebConsoleOptions();
+        var options = configuration.GetSection(WebConsoleOptions.Section).Get<WebConsoleOptions>(binder => binder.ErrorOnUnknownConfiguration = true) ?? new WebConsoleOptions();
+        if (options.SessionMinutes is < 1 or > 24 * 60)
+        {
+            throw new InvalidOperationException("Web:SessionMinutes must be between 1 and 1440.");
+        }
         services.AddSingleton(options);
         services.AddSingleton<CustomerGrid>();
         services.AddSingleton<ITallyReader, TallyApiReader>();
-        var keys = options.KeysDirectory ?? Path.Combine(gateway.DataDirectory, "web-keys");
-        services.AddDataProtection()
-            .SetApplicationName("jnt-consent-web")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(keys)));
+        var protection = new DerivedDataProtectionProvider(
+            HKDF.DeriveKey(HashAlgorithmName.SHA256, PseudonymisationKeySource.Load(gateway), 32, info: Encoding.UTF8.GetBytes("jnt-consent web console")));
         services.AddAntiforgery(antiforgery =>
         {
             antiforgery.Cookie.Name = "jnt-console-form";
@@ -53,6 +59,7 @@ public static class WebConsole
             cookie.LogoutPath = Root + "/logout";
             cookie.AccessDeniedPath = Root + "/forbidden";
             cookie.ReturnUrlParameter = "returnUrl";
+            cookie.DataProtectionProvider = protection;
             cookie.Events.OnValidatePrincipal = EndSessionOfRevokedKey;
             cookie.Events.OnRedirectToAccessDenied = context =>
             {
@@ -63,6 +70,8 @@ public static class WebConsole
                 return context.Response.WriteAsync(Html.Layout(context.HttpContext, l, l.T("Ei käyttöoikeutta", "Access denied"), ForbiddenBody(l)));
             };
         });
+        // After AddAntiforgery and AddCookie, whose data protection registrations this replaces.
+        services.Replace(ServiceDescriptor.Singleton<IDataProtectionProvider>(protection));
         services.AddAuthorizationBuilder()
             .AddPolicy(ServicePolicy, policy => policy.AddAuthenticationSchemes(CookieScheme).RequireRole(Roles.Service))
             .AddPolicy(AnalystPolicy, policy => policy.AddAuthenticationSchemes(CookieScheme).RequireRole(Roles.Analyst))
