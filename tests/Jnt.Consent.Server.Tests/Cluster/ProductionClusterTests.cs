@@ -130,6 +130,18 @@ public sealed class ProductionClusterTests(ITestOutputHelper output) : IDisposab
         Assert.Equal(DecisionReason.Objection, viaRejoined.Reason);
         await rejoined.Customers.UpsertCustomerAsync(Consumer(NewCustomerId()));
         await b.DisposeAsync();
+
+        // The tallies counted every write exactly once, through the crash: the API and a recount from storage agree.
+        var tally = (await rejoined.Tallies.GetTalliesAsync(new GetTalliesRequest
+        {
+            Selection = new TallySelection { CombinePurposes = true, CombineChannels = true, CombineGroups = true },
+        })).Rows.Single();
+        // 60 of 61 objected: publishing it would single out the one who did not, so it is withheld.
+        Assert.Equal(ids.Length + 1L, tally.Customers.Count);
+        Assert.True(tally.Objected.Suppressed && tally.Neither.Suppressed);
+        var recount = await Processes.RunServerCommandAsync(["recount-tallies", .. TestServices.ProductionArguments(database, clusterId, key)]);
+        Assert.True(recount.ExitCode == 0, recount.Output);
+        Assert.Contains("No difference", recount.Output, StringComparison.Ordinal);
     }
 
     private static async Task RetryUntilAnswered(Func<Task> call)

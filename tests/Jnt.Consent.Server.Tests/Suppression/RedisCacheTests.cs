@@ -158,6 +158,7 @@ public sealed class RedisOutageTests : IDisposable
                       from channel in new[] { Channel.Email, Channel.Sms, Channel.Phone, Channel.AutomatedCall, Channel.Post }
                       select ($"{c.CustomerId}/{subject.Item1}/{purpose}/{channel}", With(subject.Item2, purpose, channel))).ToList();
         var beforeFlush = await SuppressionCalls.CheckBatchAsync(silo, checks);
+        var talliesBefore = await silo.Tallies.GetTalliesAsync(new GetTalliesRequest());
 
         var rebuilds = silo.CountOutput("Suppression cache rebuilt");
         await TestServices.FlushRedisAsync();
@@ -170,6 +171,14 @@ public sealed class RedisOutageTests : IDisposable
         Assert.Contains(beforeFlush.Answers.Values, a => a.Result.Reason == DecisionReason.ExternalProhibition);
         Assert.Contains(beforeFlush.Answers.Values, a => a.Result.Reason == DecisionReason.Objection);
         Assert.Contains(beforeFlush.Answers.Values, a => a.Result.Allowed);
+
+        // The tallies do not depend on the cache: the same after the rebuild, and equal to a recount.
+        Assert.Equal(talliesBefore.Rows, (await silo.Tallies.GetTalliesAsync(new GetTalliesRequest())).Rows);
+        Assert.Equal(150, talliesBefore.Rows.Where(r => r.Purpose == Purpose.DirectAdvertising && r.Channel == Channel.Email).Sum(r => r.Customers.Count));
+        var recount = await Processes.RunServerCommandAsync(["recount-tallies", .. arguments]);
+        Assert.True(recount.ExitCode == 0, recount.Output);
+        Assert.Contains("Recounted 150 customers", recount.Output, StringComparison.Ordinal);
+        Assert.Contains("No difference", recount.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using Jnt.Consent.Server.Web;
 
-namespace Jnt.Consent.Server.Web.Tests;
+namespace Jnt.Consent.Server.InProcess.Tests.Web;
 
 public sealed class HtmlTests
 {

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Jnt.Consent.Server.Web;
 
-namespace Jnt.Consent.Server.Web.Tests;
+namespace Jnt.Consent.Server.InProcess.Tests.Web;
 
 public sealed partial class SvgChartsTests
 {

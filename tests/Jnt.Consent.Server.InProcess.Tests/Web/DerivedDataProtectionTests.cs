@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Jnt.Consent.Server.Web;
 
-namespace Jnt.Consent.Server.Web.Tests;
+namespace Jnt.Consent.Server.InProcess.Tests.Web;
 
 public sealed class DerivedDataProtectionTests
 {

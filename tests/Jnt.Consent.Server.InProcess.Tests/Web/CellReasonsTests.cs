@@ -3,7 +3,7 @@ using Jnt.Consent.Domain;
 using Jnt.Consent.Domain.Decisions;
 using Jnt.Consent.Server.Web;
 
-namespace Jnt.Consent.Server.Web.Tests;
+namespace Jnt.Consent.Server.InProcess.Tests.Web;
 
 public sealed class CellReasonsTests
 {

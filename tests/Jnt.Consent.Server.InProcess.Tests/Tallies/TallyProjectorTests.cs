@@ -1,0 +1,143 @@
+using Jnt.Consent.Abstractions.Customers;
+using Jnt.Consent.Domain;
+using Jnt.Consent.Domain.Decisions;
+using Jnt.Consent.Domain.Tallies;
+
+namespace Jnt.Consent.Server.InProcess.Tests.Tallies;
+
+/// <summary>
+/// The projector against real SQLite and PostgreSQL with a fake clock: consents that lapse are
+/// recounted when they lapse, changes are booked on the day they were recorded, erasures leave the
+/// counts, and customers stored before the tally tables existed are counted.
+/// </summary>
+public sealed class TallyProjectorTests
+{
+    // 10:00 UTC is 12:00 in Helsinki: far from midnight either way.
+    private static readonly DateTimeOffset Start = new(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
+    private static readonly TallyKey ConsumerEmailAdvertising = new(CustomerGroup.Consumer, Purpose.DirectAdvertising, Channel.Email);
+
+    public static TheoryData<string> Dialects => ["Sqlite", "Postgres"];
+
+    [Theory]
+    [MemberData(nameof(Dialects))]
+    public async Task A_lapsed_consent_is_recounted_when_it_lapses_and_booked_on_that_day(string dialect)
+    {
+        await using var db = await TallyDatabase.CreateAsync(dialect, Start);
+        var key = db.NewKey();
+        await db.WriteStateAsync(key, Consumer(recordedAt: Start.AddDays(-1), (Purpose.DirectAdvertising, Channel.Email, ConsentCellStatus.Consented, Start.AddDays(1))));
+
+        Assert.True(await db.Projector.DrainAsync(TimeSpan.FromSeconds(30)));
+        var counted = await db.Store.ReadCurrentAsync();
+        Assert.Equal(new TallyCounts(1, 1, 0, 0, 1), counted[ConsumerEmailAdvertising]);
+        Assert.Equal(0, await db.Store.PendingAsync(db.Options.ServiceId, db.Clock.GetUtcNow()));
+
+        // A minute before it lapses nothing is due; a minute after, the customer is due and recounted.
+        db.Clock.Advance(TimeSpan.FromDays(1) - TimeSpan.FromMinutes(1));
+        Assert.Equal(0, await db.Store.PendingAsync(db.Options.ServiceId, db.Clock.GetUtcNow()));
+        db.Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(1, await db.Store.PendingAsync(db.Options.ServiceId, db.Clock.GetUtcNow()));
+        Assert.True(await db.Projector.DrainAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(new TallyCounts(1, 0, 0, 1, 0), (await db.Store.ReadCurrentAsync())[ConsumerEmailAdvertising]);
+        var days = new[] { new DateOnly(2026, 11, 18), new DateOnly(2026, 11, 19), new DateOnly(2026, 11, 20), new DateOnly(2026, 11, 21) };
+        var series = await db.Store.ReadSeriesAsync(days[0], days);
+        Assert.Equal(
+            [TallyCounts.Zero, new TallyCounts(1, 1, 0, 0, 1), new TallyCounts(1, 1, 0, 0, 1), new TallyCounts(1, 0, 0, 1, 0)],
+            series.Select(grid => grid.GetValueOrDefault(ConsumerEmailAdvertising)));
+        Assert.Equal(new TallyCounts(1, 1, 0, 0, 1), (await db.Store.ReadAsOfAsync(days[2]))[ConsumerEmailAdvertising]);
+        Assert.True((await db.Recount.RecountAsync()).Clean);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects))]
+    public async Task Writes_that_change_nothing_add_nothing_and_an_erasure_removes_the_customer(string dialect)
+    {
+        await using var db = await TallyDatabase.CreateAsync(dialect, Start);
+        var key = db.NewKey();
+        var state = Consumer(recordedAt: Start.AddHours(-1), (Purpose.DistanceSelling, Channel.Phone, ConsentCellStatus.Objected, null));
+        await db.WriteStateAsync(key, state);
+        await db.Projector.DrainAsync(TimeSpan.FromSeconds(30));
+        var dailyRows = await db.ScalarAsync("SELECT COUNT(*) FROM jnt_tally_daily");
+
+        // A read of personal data is recorded in the state: a write, queued, but nothing to count.
+        state.Reads.Add(new AccessRecord(Start, "agent", "customer called", "profile"));
+        await db.WriteStateAsync(key, state);
+        Assert.Equal(1, await db.ScalarAsync("SELECT COUNT(*) FROM jnt_tally_outbox"));
+        await db.Projector.DrainAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, await db.ScalarAsync("SELECT COUNT(*) FROM jnt_tally_outbox"));
+        Assert.Equal(dailyRows, await db.ScalarAsync("SELECT COUNT(*) FROM jnt_tally_daily"));
+        var objected = (await db.Store.ReadCurrentAsync())[new TallyKey(null, Purpose.DistanceSelling, Channel.Phone)];
+        Assert.Equal(new TallyCounts(1, 0, 1, 0, 0), objected);
+
+        db.Clock.Advance(TimeSpan.FromDays(2));
+        await db.DeleteStateAsync(key);
+        await db.Projector.DrainAsync(TimeSpan.FromSeconds(30));
+
+        Assert.All((await db.Store.ReadCurrentAsync()).Values, counts => Assert.Equal(TallyCounts.Zero, counts));
+        Assert.Equal(0, await db.ScalarAsync("SELECT COUNT(*) FROM jnt_tally_status"));
+        // The erasure is booked on the day it happened; the day before still shows the customer.
+        Assert.Equal(1, (await db.Store.ReadAsOfAsync(new DateOnly(2026, 11, 21)))[new TallyKey(null, null, null)].Customers);
+        Assert.Equal(0, (await db.Store.ReadAsOfAsync(new DateOnly(2026, 11, 22)))[new TallyKey(null, null, null)].Customers);
+        Assert.True((await db.Recount.RecountAsync()).Clean);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects))]
+    public async Task Customers_stored_before_the_tally_tables_existed_are_counted_after_the_migration(string dialect)
+    {
+        var beforeTallies = dialect == "Sqlite" ? 5 : 7;
+        await using var db = await TallyDatabase.CreateAsync(dialect, Start, migrateTo: beforeTallies);
+        for (var i = 0; i < 7; i++)
+        {
+            await db.WriteStateAsync(db.NewKey(), Consumer(recordedAt: Start.AddDays(-30)));
+        }
+        await db.MigrateAsync();
+        Assert.Equal(7, await db.ScalarAsync("SELECT COUNT(*) FROM jnt_tally_outbox"));
+
+        await db.Projector.DrainAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(7, (await db.Store.ReadCurrentAsync())[new TallyKey(CustomerGroup.Consumer, null, null)].Customers);
+        Assert.True((await db.Recount.RecountAsync()).Clean);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects))]
+    public async Task A_recount_sees_a_status_row_that_disagrees_with_the_stored_state(string dialect)
+    {
+        await using var db = await TallyDatabase.CreateAsync(dialect, Start);
+        await db.WriteStateAsync(db.NewKey(), Consumer(recordedAt: Start.AddDays(-3), (Purpose.MarketResearch, Channel.Sms, ConsentCellStatus.Objected, null)));
+        await db.Projector.DrainAsync(TimeSpan.FromSeconds(30));
+        Assert.True((await db.Recount.RecountAsync()).Clean);
+
+        await db.ScalarAsync("UPDATE jnt_tally_status SET objected_mask = 0");
+        var report = await db.Recount.RecountAsync();
+
+        Assert.Equal(1, report.StatusDifferences);
+        Assert.False(report.Clean);
+        await db.Recount.RepairAsync();
+        Assert.True((await db.Recount.RecountAsync()).Clean);
+    }
+
+    private static CustomerState Consumer(DateTimeOffset recordedAt, params (Purpose Purpose, Channel Channel, ConsentCellStatus Status, DateTimeOffset? ExpiresAt)[] cells)
+    {
+        var provenance = new ProvenanceRecord(ConsentSource.CustomerService, "agent", "", "");
+        return new CustomerState
+        {
+            Version = 1 + cells.Length,
+            Profile = new CustomerProfile { Group = CustomerGroup.Consumer, CustomerSince = recordedAt.AddYears(-1) },
+            Cells = [.. cells.Select((c, i) => new ConsentCellRecord(c.Purpose, c.Channel, c.Status, recordedAt, provenance, c.ExpiresAt, 2 + i))],
+            History =
+            [
+                new HistoryEntry { Version = 1, Kind = HistoryKind.CustomerCreated, RecordedAt = recordedAt.AddMinutes(-5), Provenance = provenance, PolicyVersion = PolicyVersion.Current },
+                .. cells.Select((c, i) => new HistoryEntry
+                {
+                    Version = 2 + i,
+                    Kind = c.Status == ConsentCellStatus.Objected ? HistoryKind.ObjectionRecorded : HistoryKind.ConsentRecorded,
+                    RecordedAt = recordedAt,
+                    Provenance = provenance,
+                    PolicyVersion = PolicyVersion.Current,
+                }),
+            ],
+        };
+    }
+}
