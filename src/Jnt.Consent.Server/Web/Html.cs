@@ -78,7 +78,7 @@ public static class Html
             <header>
             <a class="brand" href="{WebConsole.Root}">JNT {E(l.T("suostumukset ja kiellot", "consents and objections"))}</a>
             {nav}
-            <p class="lang" aria-label="{E(l.T("Kieli", "Language"))}">{Switch("fi", "Suomeksi", UiLanguage.Fi)} | {Switch("en", "In English", UiLanguage.En)}</p>
+            <nav class="lang" aria-label="{E(l.T("Kieli", "Language"))}">{Switch("fi", "Suomeksi", UiLanguage.Fi)} | {Switch("en", "In English", UiLanguage.En)}</nav>
             </header>
             <main id="main" tabindex="-1">
             <h1>{E(title)}</h1>
