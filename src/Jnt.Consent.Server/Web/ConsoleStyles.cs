@@ -33,6 +33,8 @@ public static class ConsoleStyles
         .row { display: flex; flex-wrap: wrap; gap: 0 1.5rem; }
         .field-error { color: var(--no); font-weight: 600; margin: .25rem 0; }
         [aria-invalid=true] { border-color: var(--no) !important; }
+        .error-summary { border: 3px solid var(--no); background: #fff; padding: .4rem 1rem; margin-bottom: 1rem; }
+        .error-summary h2 { margin: .4rem 0; color: var(--no); }
         .done { background: var(--ok-bg); border-left: 4px solid var(--ok); padding: .6rem .8rem; }
         .scroll { overflow-x: auto; }
         table { border-collapse: collapse; background: #fff; }

@@ -56,6 +56,7 @@ public static class ContactDetailsPage
             {FieldError(id, errors[id])}
             """;
         return Page(context, l, l.T($"Yhteystiedot: asiakas {customerId}", $"Contact details: customer {customerId}"), $"""
+            {ErrorSummary(errors, l)}
             <form method="post" action="{WebConsole.Root}/customers/{Url(customerId)}/contact" class="card" novalidate>
             {Antiforgery(context)}
             <input type="hidden" name="reason" value="{E(reason)}">

@@ -62,6 +62,7 @@ public static class CustomerPages
         var cells = await grid.BuildAsync(snapshot, context.RequestAborted);
         var title = l.T($"Asiakas {customerId}", $"Customer {customerId}");
         var body = $"""
+            {ErrorSummary(errors, l)}
             <p class="skip-links"><a href="#record">{E(l.T("Siirry kirjaamaan kielto tai suostumus", "Go to recording an objection or consent"))}</a></p>
             {Done(done, l)}
             {CustomerProfileView.Render(snapshot, reason, l)}

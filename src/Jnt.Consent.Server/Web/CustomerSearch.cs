@@ -25,6 +25,7 @@ public static class CustomerSearch
               """
             : "";
         return Page(context, l, l.T("Hae asiakas", "Find a customer"), $"""
+            {ErrorSummary(errors, l, l.T("Haku ei onnistunut:", "The search did not succeed:"))}
             <form method="post" action="{WebConsole.Root}/customers/search" class="card" novalidate>
             {Antiforgery(context)}
             <label for="q">{E(l.T("Asiakasnumero, sähköposti tai puhelinnumero", "Customer id, email or phone number"))}</label>

@@ -12,6 +12,9 @@ public sealed class FormErrors
 
     public string? this[string field] => errors.GetValueOrDefault(field);
 
+    /// <summary>Every problem, in the order found.</summary>
+    public IEnumerable<KeyValuePair<string, string>> All => errors;
+
     public void Add(string field, string message)
     {
         // The first problem of a field is the one to fix first.

@@ -29,6 +29,27 @@ public static class Html
     public static string FieldError(string id, string? message) =>
         message is null ? "" : $"""<p class="field-error" id="{E(id)}-error">{E(message)}</p>""";
 
+    /// <summary>
+    /// A summary above the form of everything to fix, announced at once (role="alert"), each item
+    /// linking to its field, where the message is repeated.
+    /// </summary>
+    public static string ErrorSummary(FormErrors errors, UiLanguage l, string? heading = null)
+    {
+        if (!errors.Any)
+        {
+            return "";
+        }
+        // A problem with the whole form has no control of its own: link to its message.
+        var items = string.Concat(errors.All.Select(e => $"""<li><a href="#{E(e.Key == "form" ? "form-error" : e.Key)}">{E(e.Value)}</a></li>"""));
+        heading ??= l.T("Korjaa nämä, niin tallennus onnistuu (mitään ei tallennettu):", "Fix these to save (nothing was saved):");
+        // Focused on load, so a keyboard or screen-reader user starts from what went wrong.
+        return $"""
+            <div class="error-summary" role="alert" aria-labelledby="error-summary-h" tabindex="-1" autofocus>
+            <h2 id="error-summary-h">{E(heading)}</h2>
+            <ul>{items}</ul></div>
+            """;
+    }
+
     /// <summary>aria attributes for a control whose field has an error.</summary>
     public static string Invalid(string id, string? message) =>
         message is null ? "" : $""" aria-invalid="true" aria-describedby="{E(id)}-error" """;

@@ -4,15 +4,17 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { startGateway } from './support/gateway.js';
-import { launch, signIn, screenshot } from './support/browser.js';
+import { launch, newContext, signIn, screenshot } from './support/browser.js';
 import { createConsumer, personalDataIn } from './support/customers.js';
 
 let gateway;
 let browser;
 
 before(async () => {
-  gateway = await startGateway({ extraArgs: ['--Gateway:SeedDemoCustomers=120'] });
-  await gateway.waitForOutput(/Seeded 120 demo customers/);
+  // Queries wait (up to a minute) for every acknowledged change to be counted: on a busy machine the
+  // default two seconds could answer before the objection is in.
+  gateway = await startGateway({ extraArgs: ['--Gateway:SeedDemoCustomers=120', '--Tallies:DrainBeforeQueryMilliseconds=60000'] });
+  await gateway.waitForOutput(/Seeded 120 demo customers/, 180_000);
   browser = await launch();
 });
 
@@ -26,7 +28,7 @@ after(async () => {
 });
 
 async function signedIn(role) {
-  const context = await browser.newContext({ viewport: { width: 1300, height: 900 }, acceptDownloads: true });
+  const context = await newContext(browser, { viewport: { width: 1300, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
   await signIn(page, gateway.webUrl, gateway.keys[role]);
   return page;

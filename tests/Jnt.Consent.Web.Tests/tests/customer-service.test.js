@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startGateway } from './support/gateway.js';
-import { launch, signIn, screenshot } from './support/browser.js';
+import { launch, newContext, signIn, screenshot } from './support/browser.js';
 import { createConsumer, newPhone, personalDataIn, finnishToday } from './support/customers.js';
 import { randomBytes, createHmac } from 'node:crypto';
 
@@ -38,7 +38,7 @@ after(async () => {
 });
 
 async function agentPage(role = 'service') {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const context = await newContext(browser, { viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   await signIn(page, gateway.webUrl, gateway.keys[role]);
   return page;
@@ -105,7 +105,7 @@ test('a campaign-role key cannot open the customer pages', async () => {
 });
 
 test('signed-out browsers are sent to the login page, and a wrong key is refused next to its field', async () => {
-  const context = await browser.newContext();
+  const context = await newContext(browser);
   const page = await context.newPage();
   await page.goto(`${gateway.webUrl}/web/customers`);
   await page.waitForURL(/\/web\/login\?returnUrl=/);
@@ -196,6 +196,10 @@ test('a form error is shown next to its field and nothing is recorded', async ()
   // The error sits inside the field's own fieldset, and the agent's choice is kept.
   assert.equal(await fieldset.locator('#purposes-error').count(), 1);
   assert.equal(await page.getByRole('checkbox', { name: 'Puhelu', exact: true }).isChecked(), true);
+  // A summary at the top says what to fix, has the focus, and links to the field.
+  const summary = page.getByRole('alert');
+  assert.equal(await summary.evaluate((el) => el === document.activeElement), true);
+  assert.equal(await summary.getByRole('link', { name: 'Valitse vähintään yksi tarkoitus.' }).getAttribute('href'), '#purposes');
   await screenshot(page, 'form-error');
   const history = await gateway.as('service').customers.call('GetHistory', { customerId: customer.customerId, accessReason: 'web test verifies' });
   assert.equal(history.events.length, 1, 'only the creation is in the history');
@@ -280,7 +284,7 @@ test('the interface switches between Finnish and English and remembers the choic
 
 test('revoking the key ends its browser sessions', async () => {
   const created = await gateway.as('admin').access.call('CreateApiKey', { name: 'web-test-revoked', role: 'service' });
-  const context = await browser.newContext();
+  const context = await newContext(browser);
   const page = await context.newPage();
   await signIn(page, gateway.webUrl, created.apiKey);
   await page.getByRole('heading', { name: 'Hae asiakas' }).waitFor();
@@ -291,21 +295,21 @@ test('revoking the key ends its browser sessions', async () => {
 });
 
 test('a JWT from the identity provider signs in with its role; a campaign token still cannot open customer pages', async () => {
-  const service = await browser.newContext();
+  const service = await newContext(browser);
   const page = await service.newPage();
   await signIn(page, gateway.webUrl, mintToken({ sub: 'agent-jwt-1', role: 'service' }));
   await page.getByRole('heading', { name: 'Hae asiakas' }).waitFor();
   assert.match(await page.locator('header .who').innerText(), /agent-jwt-1 \(asiakaspalvelu\)/);
   await service.close();
 
-  const campaign = await browser.newContext();
+  const campaign = await newContext(browser);
   const other = await campaign.newPage();
   await signIn(other, gateway.webUrl, mintToken({ sub: 'mailer-jwt', role: 'campaign' }));
   assert.equal((await other.goto(`${gateway.webUrl}/web/customers`)).status(), 403);
   await campaign.close();
 
   // A token signed with another key is refused like a wrong API key.
-  const forged = await browser.newContext();
+  const forged = await newContext(browser);
   const third = await forged.newPage();
   await third.goto(`${gateway.webUrl}/web/login`);
   await third.getByLabel('API-avain').fill(mintToken({ sub: 'intruder', role: 'service' }, randomBytes(32)));

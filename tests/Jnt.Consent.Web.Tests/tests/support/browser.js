@@ -11,6 +11,14 @@ export const launch = () => chromium.launch({
   args: ['--no-sandbox', '--disable-dev-shm-usage'],
 });
 
+/** A fresh browser profile. Its timeouts bound waiting for events (never delays): generous, as the machine may be busy. */
+export async function newContext(browser, options = {}) {
+  const context = await browser.newContext(options);
+  context.setDefaultTimeout(60_000);
+  context.setDefaultNavigationTimeout(90_000);
+  return context;
+}
+
 export const screenshotDirectory = path.join(repoRoot, 'docs/screenshots');
 
 /** A full-page screenshot for the README, written on every run. */
