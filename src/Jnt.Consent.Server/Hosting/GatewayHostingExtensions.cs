@@ -7,6 +7,7 @@ using Jnt.Consent.Server.Storage;
 using Jnt.Consent.Suppression.Cache;
 using StackExchange.Redis;
 using Jnt.Consent.Server.Demo;
+using Jnt.Consent.Server.Http;
 using Jnt.Consent.Server.Privacy;
 using Jnt.Consent.Suppression.Keys;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -101,6 +102,7 @@ public static class GatewayHostingExtensions
             grpc.Interceptors.Add<StorageFailureInterceptor>();
             grpc.MaxReceiveMessageSize = 1024 * 1024;
         });
+        builder.AddGatewayHttpApi();
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("silo", () => HealthCheckResult.Healthy());
         return builder;
@@ -171,6 +173,7 @@ public static class GatewayHostingExtensions
         app.MapGrpcService<SuppressionAdminApi>();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService();
+        app.MapGatewayHttpApi();
         return app;
     }
 }
