@@ -8,6 +8,7 @@ using Jnt.Consent.Suppression.Cache;
 using StackExchange.Redis;
 using Jnt.Consent.Server.Demo;
 using Jnt.Consent.Server.Http;
+using Jnt.Consent.Server.Observability;
 using Jnt.Consent.Server.Privacy;
 using Jnt.Consent.Suppression.Keys;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -84,6 +85,7 @@ public static class GatewayHostingExtensions
                 // Erasure must remove the row, not leave a cleared payload behind.
                 o.DeleteStateOnClear = true;
             }));
+            silo.AddGatewayObservability(builder.Configuration);
         });
 
         builder.Services.AddGatewaySecurity(builder.Configuration);
@@ -103,6 +105,7 @@ public static class GatewayHostingExtensions
             grpc.MaxReceiveMessageSize = 1024 * 1024;
         });
         builder.AddGatewayHttpApi();
+        builder.AddGatewayObservability();
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("silo", () => HealthCheckResult.Healthy());
         return builder;
@@ -174,6 +177,7 @@ public static class GatewayHostingExtensions
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService();
         app.MapGatewayHttpApi();
+        app.MapGatewayObservability();
         return app;
     }
 }
