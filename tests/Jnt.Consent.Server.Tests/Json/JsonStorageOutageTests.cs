@@ -47,4 +47,38 @@ public sealed class JsonStorageOutageTests : IDisposable
         Assert.False(retried.Body!["replayed"]!.GetValue<bool>());
         Assert.Equal("2", retried.Body["version"]!.ToString());
     }
+
+    [Fact]
+    public async Task Checks_keep_answering_while_postgres_is_down_past_the_key_refresh_interval()
+    {
+        var database = await TestServices.CreateDatabaseAsync();
+        await using var silo = await GatewayProcess.StartAsync(directory.Path,
+            TestServices.ProductionArguments(database, "k" + Guid.NewGuid().ToString("N")[..10], TestServices.NewPseudonymisationKey()));
+        await silo.WaitForOutputAsync("Suppression cache rebuilt", TimeSpan.FromSeconds(60));
+        using var http = new JsonHttp(silo);
+        var id = NewCustomerId();
+        await silo.Customers.UpsertCustomerAsync(Consumer(id));
+        await silo.Customers.RecordObjectionAsync(Objection(id, AllPurposesAllChannels()));
+        var check = JsonHttp.ToJson(new { customer_id = id, channel = "CHANNEL_POST", purpose = "PURPOSE_DIRECT_ADVERTISING" });
+
+        // API keys are re-read from the database every 5 s; checks are answered from Redis. Keep
+        // checking (no pause) for longer than that while the database is away.
+        var answers = new List<JsonHttp.Reply>();
+        await TestServices.StopPostgresAsync();
+        try
+        {
+            var outage = System.Diagnostics.Stopwatch.StartNew();
+            while (outage.Elapsed < TimeSpan.FromSeconds(8))
+            {
+                answers.Add(await http.SendAsync(HttpMethod.Post, "/v1/checks", "campaign", check));
+            }
+        }
+        finally
+        {
+            await TestServices.StartPostgresAsync();
+        }
+
+        Assert.NotEmpty(answers);
+        Assert.All(answers, a => Assert.Equal((HttpStatusCode.OK, "DECISION_REASON_OBJECTION"), (a.Status, a.Body?["reason"]?.GetValue<string>())));
+    }
 }
