@@ -123,7 +123,7 @@ public sealed partial class CacheRebuilder(
             progress?.Report(new RebuildProgressReport(customers, contacts, true, stopwatch.Elapsed));
             return true;
         }
-        catch (Exception) when (clusterLock is not null)
+        catch (Exception ex) when (clusterLock is not null && ex is not OperationCanceledException)
         {
             Observability.GatewayMetrics.Rebuilt("failed", TimeSpan.Zero);
             throw;

@@ -31,7 +31,7 @@ public static class GatewayMetrics
 
     private static readonly Counter<long> CacheFallbacks = Meter.CreateCounter<long>(
         "jnt.consent.cache.fallbacks", "{check}",
-        "Contacts answered from durable storage because the cache could not vouch for itself, by cause (not_ready, unreadable, suspect).");
+        "Contacts answered from durable storage because the cache could not vouch for itself, by cause (not_ready, unreadable, suspect, changed: the cache failed or was rebuilt between the two reads of one check).");
 
     private static readonly Counter<long> Writes = Meter.CreateCounter<long>(
         "jnt.consent.writes", "{write}",
