@@ -8,6 +8,10 @@ if (args.Length > 0 && args[0] == RebuildCacheCommand.Name)
 {
     return await RebuildCacheCommand.RunAsync(args[1..]);
 }
+if (args.Length > 0 && args[0] == RecountTalliesCommand.Name)
+{
+    return await RecountTalliesCommand.RunAsync(args[1..]);
+}
 if (args.Length > 0 && args[0] == CheckConfigCommand.Name)
 {
     return await CheckConfigCommand.RunAsync(args[1..]);

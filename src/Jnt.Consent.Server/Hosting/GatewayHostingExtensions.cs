@@ -4,6 +4,7 @@ using Jnt.Consent.Server.Checks;
 using Jnt.Consent.Server.Rights;
 using Jnt.Consent.Server.Security;
 using Jnt.Consent.Server.Storage;
+using Jnt.Consent.Server.Tallies;
 using Jnt.Consent.Suppression.Cache;
 using StackExchange.Redis;
 using Jnt.Consent.Server.Demo;
@@ -94,6 +95,7 @@ public static class GatewayHostingExtensions
         builder.Services.AddHostedService<Rights.RetentionService>();
         builder.Services.AddSingleton<Grains.Customers.IErasedContacts>(sp => sp.GetRequiredService<Rights.ContactSuppressions>());
         builder.Services.AddOneClickUnsubscribe(builder.Configuration, options);
+        builder.Services.AddTallies(builder.Configuration);
         builder.Services.AddSingleton<RateLimitInterceptor>();
         builder.Services.AddGrpc(grpc =>
         {
@@ -169,6 +171,7 @@ public static class GatewayHostingExtensions
         app.MapGrpcService<CustomerApi>();
         app.MapGrpcService<SuppressionApi>();
         app.MapGrpcService<SuppressionAdminApi>();
+        app.MapGrpcService<TallyApi>();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService();
         return app;

@@ -58,6 +58,8 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     public AccessService.AccessServiceClient Access => new(As("admin"));
 
+    public TallyService.TallyServiceClient Tallies => new(As("analyst"));
+
     /// <summary>Everything the process wrote so far (stdout and stderr).</summary>
     public string Output
     {

@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text;
+using Jnt.Consent.Domain;
+using Jnt.Consent.Domain.Tallies;
+
+namespace Jnt.Consent.Server.Tallies;
+
+/// <summary>Which rows a caller asked for: per dimension, the listed values, or null for "combined".</summary>
+public sealed record TallySelectionSpec(IReadOnlyList<Purpose?> Purposes, IReadOnlyList<Channel?> Channels, IReadOnlyList<CustomerGroup?> Groups)
+{
+    public IEnumerable<TallyKey> Keys =>
+        from g in Groups from p in Purposes from c in Channels select new TallyKey(g, p, c);
+}
+
+/// <summary>One published row: the key and its counts after small-cell suppression.</summary>
+public sealed record TallyReportRow(TallyKey Key, PublishedCounts Counts, long Population);
+
+/// <summary>Turns counters into what may leave the service: suppressed over the whole grid, then the asked-for rows.</summary>
+public static class TallyReport
+{
+    public static IReadOnlyList<TallyReportRow> Rows(IReadOnlyDictionary<TallyKey, TallyCounts> grid, TallySelectionSpec selection, int threshold)
+    {
+        var published = SmallCellSuppression.Apply(grid, threshold);
+        var population = grid.GetValueOrDefault(new TallyKey(null, null, null)).Customers;
+        return [.. selection.Keys.Select(key => new TallyReportRow(key, published[key], population))];
+    }
+
+    public static string Name(CustomerGroup? group) => group switch
+    {
+        null => "all",
+        CustomerGroup.Consumer => "consumer",
+        CustomerGroup.Business => "business",
+        _ => throw new ArgumentOutOfRangeException(nameof(group)),
+    };
+
+    public static string Name(Purpose? purpose) => purpose switch
+    {
+        null => "any",
+        Purpose.DirectAdvertising => "direct_advertising",
+        Purpose.DistanceSelling => "distance_selling",
+        Purpose.OtherDirectMarketing => "other_direct_marketing",
+        Purpose.MarketResearch => "market_research",
+        _ => throw new ArgumentOutOfRangeException(nameof(purpose)),
+    };
+
+    public static string Name(Channel? channel) => channel switch
+    {
+        null => "any",
+        Channel.Email => "email",
+        Channel.Sms => "sms",
+        Channel.Phone => "phone",
+        Channel.AutomatedCall => "automated_call",
+        Channel.Post => "post",
+        _ => throw new ArgumentOutOfRangeException(nameof(channel)),
+    };
+
+    private static readonly TallyMeasure[] Measures = Enum.GetValues<TallyMeasure>();
+
+    /// <summary>
+    /// CSV (RFC 4180, UTF-8, header row): one line per period and row. A withheld count and its rate
+    /// are empty cells, so a spreadsheet never shows a number that was not published.
+    /// </summary>
+    public static byte[] Csv(IEnumerable<(DateOnly Start, DateOnly End, IReadOnlyList<TallyReportRow> Rows)> periods)
+    {
+        var csv = new StringBuilder();
+        csv.Append("period_start,period_end,customer_group,purpose,channel");
+        foreach (var measure in Measures)
+        {
+            var name = measure.ToString().ToLowerInvariant();
+            csv.Append(CultureInfo.InvariantCulture, $",{name},{name}_rate");
+        }
+        csv.Append("\r\n");
+        foreach (var (start, end, rows) in periods)
+        {
+            foreach (var row in rows)
+            {
+                csv.Append(CultureInfo.InvariantCulture,
+                    $"{TallyCalendar.Format(start)},{TallyCalendar.Format(end)},{Name(row.Key.Group)},{Name(row.Key.Purpose)},{Name(row.Key.Channel)}");
+                foreach (var measure in Measures)
+                {
+                    var count = row.Counts.Count(measure);
+                    var rate = row.Counts.Rate(measure, row.Population);
+                    csv.Append(',').Append(count?.ToString(CultureInfo.InvariantCulture) ?? "")
+                       .Append(',').Append(rate?.ToString("0.######", CultureInfo.InvariantCulture) ?? "");
+                }
+                csv.Append("\r\n");
+            }
+        }
+        return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(csv.ToString());
+    }
+
+    /// <summary>The periods of a series: each day, each Monday-to-Sunday week, or each month, clipped to the range.</summary>
+    public static List<(DateOnly Start, DateOnly End)> Periods(DateOnly from, DateOnly to, TallyPeriodLength length)
+    {
+        var periods = new List<(DateOnly, DateOnly)>();
+        var start = from;
+        while (start <= to)
+        {
+            var end = length switch
+            {
+                TallyPeriodLength.Day => start,
+                TallyPeriodLength.Week => start.AddDays((7 - ((int)start.DayOfWeek + 6) % 7) - 1),
+                TallyPeriodLength.Month => new DateOnly(start.Year, start.Month, 1).AddMonths(1).AddDays(-1),
+                _ => throw new ArgumentOutOfRangeException(nameof(length)),
+            };
+            if (end > to)
+            {
+                end = to;
+            }
+            periods.Add((start, end));
+            start = end.AddDays(1);
+        }
+        return periods;
+    }
+}
+
+public enum TallyPeriodLength
+{
+    Day,
+    Week,
+    Month,
+}
