@@ -17,6 +17,7 @@ public static class CliApplication
         root.Subcommands.Add(CustomerCommands.Create());
         root.Subcommands.Add(ImportCommands.Create());
         root.Subcommands.Add(SeedCommand.Create());
+        root.Subcommands.Add(TallyCommand.Create());
         root.Subcommands.Add(RightsCommands.CreateExport());
         root.Subcommands.Add(RightsCommands.CreateErase());
         root.Subcommands.Add(KeysCommands.Create());

@@ -37,6 +37,9 @@ public sealed class Gateway : IDisposable
 
     public ClientSettings Settings { get; }
 
+    /// <summary>Calls carrying the key, for any service's client.</summary>
+    public CallInvoker Invoker => invoker;
+
     public SuppressionService.SuppressionServiceClient Suppression => new(invoker);
 
     public SuppressionAdminService.SuppressionAdminServiceClient SuppressionAdmin => new(invoker);
