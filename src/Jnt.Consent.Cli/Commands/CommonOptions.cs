@@ -116,7 +116,7 @@ internal static class CommonOptions
             }
             catch (RpcException e)
             {
-                await Console.Error.WriteLineAsync($"jnt-consent: {RpcFailures.Describe(e, address)}");
+                await Console.Error.WriteLineAsync($"jnt-consent: {RpcFailures.Describe(e, address, role)}");
                 return RpcFailures.ExitCode(e);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -66,7 +66,9 @@ internal static class CustomerCommands
                 {
                     what += " until " + Date(e.ExpiresAt);
                 }
-                table.Add(e.Version.ToString(CultureInfo.InvariantCulture), Time(e.RecordedAt), what, List(e.Purposes), List(e.Channels),
+                table.Add(e.Version.ToString(CultureInfo.InvariantCulture), Time(e.RecordedAt), what,
+                    e.Purposes.Count == 4 && !e.Purposes.Contains(Purpose.CustomerRelationship) ? "all" : List(e.Purposes),
+                    e.Channels.Count == 5 ? "all" : List(e.Channels),
                     e.Provenance is null ? "" : Names.ToName(e.Provenance.Source), e.Provenance?.Actor ?? "", e.Provenance?.Evidence ?? "");
             }
             Console.WriteLine($"History of customer {history.CustomerId}: {history.Events.Count} events");
@@ -189,7 +191,7 @@ internal static class CustomerCommands
             table.Add([.. row]);
         }
         lines.Append(table.Render("  "));
-        lines.AppendLine("  (status / answer: + allowed, - suppressed; the reason follows)");
+        lines.AppendLine("  (recorded status, if any, then the current answer: + allowed, - suppressed, and why)");
         return lines.ToString();
     }
 
@@ -200,9 +202,10 @@ internal static class CustomerCommands
             ConsentStatus.Consented => "consented",
             ConsentStatus.Withdrawn => "withdrawn",
             ConsentStatus.Objected => "OBJECTED",
-            _ => "none",
+            _ => "",
         };
-        return $"{status} {(cell.Allowed ? "+" : "-")}{Names.ToName(cell.Reason)}";
+        var answer = (cell.Allowed ? "+" : "-") + Names.ToName(cell.Reason);
+        return status.Length == 0 ? answer : status + " " + answer;
     }
 
     private static string List<T>(IEnumerable<T> values) where T : struct, System.Enum => string.Join(",", values.Select(Names.ToName));

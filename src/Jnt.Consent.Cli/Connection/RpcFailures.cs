@@ -18,14 +18,16 @@ public static class RpcFailures
         _ => ExitCodes.ServerError,
     };
 
-    public static string Describe(RpcException error, string? address = null)
+    public static string Describe(RpcException error, string? address = null, string? role = null)
     {
         var fields = FieldViolations(error);
         return error.StatusCode switch
         {
             StatusCode.Unauthenticated => "the gateway did not accept the credential: give an API key with --api-key, "
                 + $"{ClientSettings.ApiKeyVariable} or the config file",
-            StatusCode.PermissionDenied => "the credential's role may not do this (" + error.Status.Detail + ")",
+            StatusCode.PermissionDenied => role is null
+                ? "the credential's role may not do this"
+                : $"the credential's role may not do this: it needs a key of the {role} role",
             StatusCode.Unavailable => $"the gateway at {address ?? "the given address"} is unavailable: {Cause(error)}",
             StatusCode.InvalidArgument when fields.Count > 0 => "the gateway rejected the request: "
                 + string.Join("; ", fields.Select(f => $"{f.Field}: {f.Description}")),

@@ -40,7 +40,7 @@ public sealed class CustomerTests(GatewayFixture fixture)
         Assert.Contains(email, show.Stdout);
         var advertising = show.Stdout.Split('\n').Single(l => l.TrimStart().StartsWith("direct-advertising", StringComparison.Ordinal));
         Assert.Contains("OBJECTED -objection", advertising);
-        Assert.Contains("none +opt-out-channel", advertising);   // phone stays open
+        Assert.Contains("  +opt-out-channel", advertising);   // phone stays open, nothing recorded there
 
         var json = await CliProcess.AsAsync(Gateway, "service", "customer", "show", id, "--reason", "audit", "--json");
         Assert.True(json.ExitCode == 0, json.Output);
