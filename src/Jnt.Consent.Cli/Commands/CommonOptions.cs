@@ -34,6 +34,19 @@ internal static class CommonOptions
         Required = true,
     };
 
+    /// <summary>A date ("2026-11-25", midnight UTC) or an ISO 8601 time; without an offset it is UTC, whatever the machine's zone.</summary>
+    public static DateTimeOffset ParseInstant(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var value))
+        {
+            return value;
+        }
+        result.AddError($"\"{text}\" is not a date (YYYY-MM-DD) or an ISO 8601 time");
+        return default;
+    }
+
     public static Option<bool> Json() => new("--json") { Description = "Print the gateway's answer as JSON" };
 
     public static Option<Channel> Channel(bool required) => new("--channel")

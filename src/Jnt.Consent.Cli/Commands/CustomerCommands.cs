@@ -82,7 +82,11 @@ internal static class CustomerCommands
     {
         var id = CustomerId();
         var scope = new ScopeOptions();
-        var expires = new Option<DateTimeOffset?>("--expires") { Description = "When the consent lapses (ISO date or time, in the future)" };
+        var expires = new Option<DateTimeOffset?>("--expires")
+        {
+            Description = "When the consent lapses (ISO date or time, in the future; UTC unless an offset is given)",
+            CustomParser = r => CommonOptions.ParseInstant(r),
+        };
         var command = new Command(name, description) { id };
         scope.AddTo(command);
         if (name == "consent")

@@ -191,7 +191,11 @@ internal static class ImportCommands
             Required = true,
             AllowMultipleArgumentsPerToken = true,
         };
-        var listDate = new Option<DateTimeOffset?>("--list-date") { Description = "The list's own date (default: today)" };
+        var listDate = new Option<DateTimeOffset?>("--list-date")
+        {
+            Description = "The list's own date (default: today)",
+            CustomParser = r => CommonOptions.ParseInstant(r),
+        };
         var source = new Option<string?>("--source") { Description = "Where it came from, e.g. \"ASML Robinson service\"" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress" };
         var command = new Command("list", "Import an external prohibition list; it replaces the list's current version atomically (role: admin)")

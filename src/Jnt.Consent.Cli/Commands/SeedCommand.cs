@@ -38,6 +38,7 @@ internal static class SeedCommand
         {
             Description = "The generated register's \"now\": histories end there (default 2026-11-01)",
             DefaultValueFactory = _ => DefaultAsOf,
+            CustomParser = CommonOptions.ParseInstant,
         };
         var parallel = new Option<int>("--parallel") { Description = "Customers written at once", DefaultValueFactory = _ => 32 };
         var contacts = new Option<string?>("--contacts-csv")

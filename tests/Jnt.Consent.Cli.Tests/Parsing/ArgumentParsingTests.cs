@@ -165,3 +165,24 @@ public sealed class ScrubRowsTests
         Assert.Throws<UsageException>(() => new ScrubRows(new CsvHeader(["email"]), "phone", Channel.Email, Purpose.DirectAdvertising, null));
     }
 }
+
+public sealed class InstantOptionTests
+{
+    [Theory]
+    [InlineData("2026-11-01", "2026-11-01T00:00:00+00:00")]
+    [InlineData("2026-11-01T12:30:00+02:00", "2026-11-01T10:30:00+00:00")]
+    public void Dates_without_an_offset_are_UTC_whatever_the_machines_zone(string text, string expected)
+    {
+        var parse = CliApplication.Build().Parse(["seed", "--customers", "1", "--as-of", text]);
+        Assert.Empty(parse.Errors);
+        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture),
+            parse.GetValue<DateTimeOffset>("--as-of"));
+    }
+
+    [Fact]
+    public void A_date_that_is_not_one_is_a_usage_error()
+    {
+        Assert.Contains(CliApplication.Build().Parse(["seed", "--customers", "1", "--as-of", "soon"]).Errors,
+            e => e.Message.Contains("is not a date", StringComparison.Ordinal));
+    }
+}
