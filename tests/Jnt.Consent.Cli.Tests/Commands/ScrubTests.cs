@@ -112,6 +112,9 @@ public sealed class ScrubTests(GatewayFixture fixture) : IDisposable
         Assert.Equal(allowed, receipt.Allowed);
         Assert.Equal(1, receipt.Errors);   // only "not-an-email" reached the gateway; the rest were refused before sending
         Assert.False(File.Exists(outputPath + ".partial"));
+        // stderr is not a terminal here: progress comes as plain lines, the last one complete.
+        Assert.Contains($"scrub: {output.Count - 1:N0}/{output.Count - 1:N0} (100 %)", run.Stderr);
+        Assert.DoesNotContain("\r", run.Stderr);
     }
 
     [Fact]
