@@ -14,6 +14,7 @@ public static class CliApplication
         root.Options.Add(CommonOptions.Config);
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(ScrubCommand.Create());
+        root.Subcommands.Add(ReceiptCommand.Create());
         root.Subcommands.Add(CustomerCommands.Create());
         root.Subcommands.Add(ImportCommands.Create());
         root.Subcommands.Add(SeedCommand.Create());

@@ -176,7 +176,7 @@ internal static class ScrubCommand
             }
             if (summary.ReceiptId.Length > 0)
             {
-                to.WriteLine($"Receipt: {summary.ReceiptId} (SuppressionService/GetCampaignReceipt)");
+                to.WriteLine($"Receipt: {summary.ReceiptId} (jnt-consent receipt {summary.ReceiptId})");
             }
         }
         if (outputPath is not null)

@@ -111,6 +111,12 @@ public sealed class ScrubTests(GatewayFixture fixture) : IDisposable
         Assert.Equal(answers.Count, receipt.Checked);
         Assert.Equal(allowed, receipt.Allowed);
         Assert.Equal(1, receipt.Errors);   // only "not-an-email" reached the gateway; the rest were refused before sending
+        var shown = await CliProcess.AsAsync(Gateway, "campaign", "receipt", receiptId);
+        Assert.True(shown.ExitCode == 0, shown.Output);
+        Assert.Contains($"Receipt {receiptId} for campaign {campaignId}", shown.Stdout);
+        Assert.Contains($"{receipt.Checked:N0} checked, {receipt.Allowed:N0} allowed, 1 malformed", shown.Stdout);
+        Assert.Contains(receipt.ListDigest, shown.Stdout);
+        Assert.Equal(5, (await CliProcess.AsAsync(Gateway, "campaign", "receipt", "0123456789abcdef")).ExitCode);   // not found
         Assert.False(File.Exists(outputPath + ".partial"));
         // stderr is not a terminal here: progress comes as plain lines, the last one complete.
         Assert.Contains($"scrub: {output.Count - 1:N0}/{output.Count - 1:N0} (100 %)", run.Stderr);
