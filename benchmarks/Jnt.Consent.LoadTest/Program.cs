@@ -9,6 +9,7 @@ const string Usage = """
       redis-raw     --redis HOST:PORT --contacts PATH --count N --key-base64 K [--prefix P] [--modes hget,smismember,script,script-parallel] [--in-flight W]
       rebuild       --address URL [--redis HOST:PORT] [--prefix P]
       redis-memory  --redis HOST:PORT [--baseline BYTES --customers N]
+      tallies       --address URL --api-key ANALYST_KEY --service-key KEY --postgres CONNSTR --customers N [--queries Q] [--concurrency C] [--writers W] [--write-seconds S]
       create-key    --address URL --api-key ADMIN_KEY --name NAME --role campaign|service|analyst|admin
     gRPC commands: [--api-key KEY] (sent as x-api-key); every command but create-key: [--label NAME] [--report-dir DIR] [--watch name=pid,...];
     unary and scrub: [--redis HOST:PORT --prefix P] to check that the gateway's cache stays ready
@@ -31,6 +32,7 @@ try
         "rebuild" => await RebuildScenario.RunAsync(command),
         "redis-memory" => await RedisMemoryScenario.RunAsync(command),
         "create-key" => await CreateKeyScenario.RunAsync(command),
+        "tallies" => await TalliesScenario.RunAsync(command),
         _ => throw new UsageException($"unknown command '{args[0]}'"),
     };
 }

@@ -38,6 +38,8 @@ public sealed class GatewayChannel : IDisposable
     public CallInvoker Invoker { get; }
 
     /// <summary>Reads <c>--address</c> and <c>--api-key</c>.</summary>
+    public static GatewayChannel For(string address, string? apiKey) => new(address, apiKey);
+
     public static GatewayChannel From(CommandLine command) => new(command.Required("address"), command.Optional("api-key"));
 
     public void Dispose() => channel.Dispose();

@@ -16,6 +16,7 @@ public sealed class CustomerApi(IGrainFactory grains, RequestReader reader, Jnt.
     {
         var command = reader.Read(request);
         var outcome = await Customer(request.CustomerId).Upsert(command);
+        Observability.GatewayMetrics.Write("upsert", outcome.Status);
         return new UpsertCustomerResponse { Created = outcome.Created, Result = WriteResults.ToProto(outcome) };
     }
 
@@ -68,8 +69,12 @@ public sealed class CustomerApi(IGrainFactory grains, RequestReader reader, Jnt.
         return null;
     }
 
-    private async Task<WriteResult> Change(ChangeConsentCommand command, string customerId) =>
-        WriteResults.ToProto(await Customer(customerId).ChangeConsent(command));
+    private async Task<WriteResult> Change(ChangeConsentCommand command, string customerId)
+    {
+        var outcome = await Customer(customerId).ChangeConsent(command);
+        Observability.GatewayMetrics.Write(command.Change, outcome.Status);
+        return WriteResults.ToProto(outcome);
+    }
 
     private ICustomerGrain Customer(string customerId) => grains.GetGrain<ICustomerGrain>(CustomerKeys.ToGrainKey(customerId));
 

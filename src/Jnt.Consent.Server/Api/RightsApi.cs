@@ -61,6 +61,7 @@ public sealed partial class RightsApi(IGrainFactory grains, Rights.ErasureCompac
         var outcome = await grains.GetGrain<ICustomerGrain>(CustomerKeys.ToGrainKey(id)).Erase() ?? throw CustomerApi.NotFound();
         await erasures.RecordAsync(id, outcome.ErasedAt, access.Caller, access.Reason, context.CancellationToken);
         Erased(logger, outcome.ContactPointsSuppressed);
+        Observability.GatewayMetrics.Write("erasure", WriteStatus.Applied);
         await compaction.RunAsync(context.CancellationToken);
         return new EraseCustomerResponse
         {

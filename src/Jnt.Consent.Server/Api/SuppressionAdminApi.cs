@@ -150,6 +150,7 @@ public sealed partial class SuppressionAdminApi(
         }
         progress.Completed = true;
         progress.Version = list.Version;
+        Observability.GatewayMetrics.ListImported(list.Kind.ToString().ToLowerInvariant(), progress.Accepted, progress.Rejected, progress.Received);
         await responseStream.WriteAsync(progress, cancellationToken);
     }
 

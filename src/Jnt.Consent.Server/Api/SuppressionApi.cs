@@ -26,10 +26,12 @@ public sealed class SuppressionApi(
 
     public override async Task<CheckResponse> Check(CheckRequest request, ServerCallContext context)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var errors = new FieldErrors();
         var item = reader.Read(request, errors);
         errors.ThrowIfAny();
         var decisions = await checker.CheckAsync([item!], context.CancellationToken);
+        Observability.GatewayMetrics.Checked(decisions, "check", started);
         return ToProto(decisions[0]);
     }
 
@@ -115,7 +117,9 @@ public sealed class SuppressionApi(
             }
             if (pending.Count > 0)
             {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var decisions = await checker.CheckAsync(pending.ConvertAll(p => p.Item), cancellationToken);
+                Observability.GatewayMetrics.Checked(decisions, "batch", started);
                 for (var i = 0; i < decisions.Length; i++)
                 {
                     answers.Add(new CheckBatchResponse { CorrelationId = pending[i].CorrelationId, Result = ToProto(decisions[i]) });

@@ -39,7 +39,7 @@ public sealed class TallyApi(
 
     public override async Task<GetTallySeriesResponse> GetTallySeries(GetTallySeriesRequest request, ServerCallContext context)
     {
-        var (selection, periods) = ReadSeries(request, "");
+        var (selection, periods, length) = ReadSeries(request, "");
         var pending = await CatchUpAsync(context.CancellationToken);
         var response = new GetTallySeriesResponse
         {
@@ -47,7 +47,7 @@ public sealed class TallyApi(
             PolicyVersion = PolicyVersion.Current,
             PendingChanges = pending,
         };
-        foreach (var (start, end, rows) in await SeriesAsync(selection, periods, context.CancellationToken))
+        foreach (var (start, end, rows) in await SeriesAsync(selection, periods, length, context.CancellationToken))
         {
             var period = new TallyPeriod { StartDate = TallyCalendar.Format(start), EndDate = TallyCalendar.Format(end) };
             period.Rows.AddRange(rows.Select(ToProto));
@@ -74,9 +74,9 @@ public sealed class TallyApi(
             }
             case ExportTalliesCsvRequest.QueryOneofCase.Series:
             {
-                var (selection, periods) = ReadSeries(request.Series, "series.");
+                var (selection, periods, length) = ReadSeries(request.Series, "series.");
                 await CatchUpAsync(context.CancellationToken);
-                var series = await SeriesAsync(selection, periods, context.CancellationToken);
+                var series = await SeriesAsync(selection, periods, length, context.CancellationToken);
                 return new ExportTalliesCsvResponse
                 {
                     FileName = $"jnt-tallies-{TallyCalendar.Format(periods[0].Start)}-{TallyCalendar.Format(periods[^1].End)}.csv",
@@ -101,9 +101,9 @@ public sealed class TallyApi(
     }
 
     private async Task<List<(DateOnly Start, DateOnly End, IReadOnlyList<TallyReportRow> Rows)>> SeriesAsync(
-        TallySelectionSpec selection, List<(DateOnly Start, DateOnly End)> periods, CancellationToken cancellationToken)
+        TallySelectionSpec selection, List<(DateOnly Start, DateOnly End)> periods, TallyPeriodLength length, CancellationToken cancellationToken)
     {
-        var grids = await store.ReadSeriesAsync(periods[0].Start, [.. periods.Select(p => p.End)], cancellationToken);
+        var grids = await store.ReadSeriesAsync(periods[0].Start, [.. periods.Select(p => p.End)], length, cancellationToken);
         return [.. periods.Select((p, i) => (p.Start, p.End, TallyReport.Rows(grids[i], selection, options.SmallCellThreshold)))];
     }
 
@@ -131,7 +131,7 @@ public sealed class TallyApi(
         return (selection!, day);
     }
 
-    private (TallySelectionSpec Selection, List<(DateOnly Start, DateOnly End)> Periods) ReadSeries(GetTallySeriesRequest request, string prefix)
+    private (TallySelectionSpec Selection, List<(DateOnly Start, DateOnly End)> Periods, TallyPeriodLength Length) ReadSeries(GetTallySeriesRequest request, string prefix)
     {
         var errors = new FieldErrors();
         var selection = ReadSelection(request.Selection, prefix + "selection", errors);
@@ -169,7 +169,7 @@ public sealed class TallyApi(
             }
         }
         errors.ThrowIfAny();
-        return (selection!, periods);
+        return (selection!, periods, length!.Value);
     }
 
     private DateOnly? ReadDay(string text, string field, FieldErrors errors)

@@ -112,14 +112,21 @@ public sealed partial class CacheRebuilder(
                 // A write-through failed while this ran: the cache may lack it. Stay not ready; the
                 // supervisor runs again.
                 RebuildSuperseded(logger);
+                Observability.GatewayMetrics.Rebuilt("superseded", stopwatch.Elapsed);
                 return true;
             }
             await cache.MarkReadyAsync(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), cancellationToken);
             await dirtyFlag.ClearAsync(startedAt, cancellationToken);
             health.SetRemoteSuspicion(false);
             RebuildCompleted(logger, customers, contacts, stopwatch.Elapsed.TotalSeconds);
+            Observability.GatewayMetrics.Rebuilt("completed", stopwatch.Elapsed);
             progress?.Report(new RebuildProgressReport(customers, contacts, true, stopwatch.Elapsed));
             return true;
+        }
+        catch (Exception ex) when (clusterLock is not null && ex is not OperationCanceledException)
+        {
+            Observability.GatewayMetrics.Rebuilt("failed", TimeSpan.Zero);
+            throw;
         }
         finally
         {

@@ -53,9 +53,11 @@ public sealed partial class SuppressionChecker(
                 {
                     decisions[i] = Decide(items[i], cached.Answers[i], ownerMasks, now);
                 }
+                Observability.GatewayMetrics.AnsweredFromCache(items.Count);
                 return decisions;
             }
         }
+        Observability.GatewayMetrics.AnsweredFromStorage(items.Count, health.Suspect, cached?.Ready);
         return await FromDurableStore(items, now, cancellationToken);
     }
 

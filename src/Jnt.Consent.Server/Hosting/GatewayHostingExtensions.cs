@@ -9,6 +9,8 @@ using Jnt.Consent.Server.Tallies;
 using Jnt.Consent.Suppression.Cache;
 using StackExchange.Redis;
 using Jnt.Consent.Server.Demo;
+using Jnt.Consent.Server.Http;
+using Jnt.Consent.Server.Observability;
 using Jnt.Consent.Server.Privacy;
 using Jnt.Consent.Suppression.Keys;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -85,6 +87,7 @@ public static class GatewayHostingExtensions
                 // Erasure must remove the row, not leave a cleared payload behind.
                 o.DeleteStateOnClear = true;
             }));
+            silo.AddGatewayObservability(builder.Configuration);
         });
 
         builder.Services.AddGatewaySecurity(builder.Configuration);
@@ -105,6 +108,8 @@ public static class GatewayHostingExtensions
             grpc.Interceptors.Add<StorageFailureInterceptor>();
             grpc.MaxReceiveMessageSize = 1024 * 1024;
         });
+        builder.AddGatewayHttpApi();
+        builder.AddGatewayObservability();
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("silo", () => HealthCheckResult.Healthy());
         return builder;
@@ -178,6 +183,8 @@ public static class GatewayHostingExtensions
         app.MapGrpcService<TallyApi>();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService();
+        app.MapGatewayHttpApi();
+        app.MapGatewayObservability();
         return app;
     }
 }

@@ -100,6 +100,7 @@ public static class OneClickUnsubscribe
                 continue;
             }
             var outcome = await customer.ChangeConsent(command);
+            Observability.GatewayMetrics.Write("one_click_objection", outcome.Status);
             if (outcome.Status == WriteStatus.NotFound)
             {
                 return Results.NotFound("No such subscription.");

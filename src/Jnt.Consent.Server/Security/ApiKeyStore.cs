@@ -20,6 +20,7 @@ public sealed class ApiKeyStore(Database database, TimeProvider time) : IDisposa
     private readonly SemaphoreSlim refreshing = new(1, 1);
     private volatile Dictionary<string, StoredApiKey> keys = [];
     private DateTimeOffset loadedAt = DateTimeOffset.MinValue;
+    private DateTimeOffset retryRefreshAt = DateTimeOffset.MinValue;
 
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
@@ -37,9 +38,20 @@ public sealed class ApiKeyStore(Database database, TimeProvider time) : IDisposa
             return null;
         }
         var now = time.GetUtcNow();
-        if (now - loadedAt > RefreshInterval || (!keys.ContainsKey(keyId) && now - loadedAt > MissRefreshInterval))
+        if ((now - loadedAt > RefreshInterval || (!keys.ContainsKey(keyId) && now - loadedAt > MissRefreshInterval)) && now >= retryRefreshAt)
         {
-            await RefreshAsync(cancellationToken);
+            try
+            {
+                await RefreshAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException && loadedAt != DateTimeOffset.MinValue)
+            {
+                // The database is away: go on with the keys last read (no key can be created or
+                // revoked meanwhile either), so callers get the real answer of their call (a write
+                // is UNAVAILABLE, a cached check still answers) instead of a failed authentication;
+                // and do not make every request wait for the database meanwhile.
+                retryRefreshAt = time.GetUtcNow() + MissRefreshInterval;
+            }
         }
         if (!keys.TryGetValue(keyId, out var stored) || stored.RevokedAt is not null)
         {

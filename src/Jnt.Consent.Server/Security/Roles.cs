@@ -15,5 +15,8 @@ public static class Roles
     /// <summary>Administrators: imports, exports, erasure, rebuilds, credentials.</summary>
     public const string Admin = "admin";
 
-    public static IReadOnlyList<string> All { get; } = [Campaign, Service, Analyst, Admin];
+    /// <summary>Monitoring (Prometheus): the /metrics scrape endpoint only, which holds no personal data.</summary>
+    public const string Monitoring = "monitoring";
+
+    public static IReadOnlyList<string> All { get; } = [Campaign, Service, Analyst, Admin, Monitoring];
 }

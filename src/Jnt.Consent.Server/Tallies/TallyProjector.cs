@@ -75,50 +75,32 @@ public sealed class TallyProjector(
             var counted = await ReadCountedAsync(connection, transaction, work.Keys, cancellationToken);
             var totals = new Dictionary<TallyKey, TallyCounts>();
             var daily = new Dictionary<(DateOnly, TallyKey), TallyCounts>();
-            var commands = new List<DbCommand>();
-            try
+            var statuses = new List<(string Key, Work Item, CustomerTally Tally)>();
+            var removed = new List<string>();
+            foreach (var (grainKey, item) in work)
             {
-                foreach (var (grainKey, item) in work)
+                var state = item.Payload is null ? null : storageSerializer.Deserialize<CustomerState>(new BinaryData(item.Payload));
+                var tally = CustomerTally.For(state, now);
+                counted.TryGetValue(grainKey, out var before);
+                var day = calendar.DayOf(ChangeInstant(tally, before, now));
+                foreach (var (key, delta) in SubjectTally.Delta(before?.Subject, tally.Subject))
                 {
-                    var state = item.Payload is null ? null : storageSerializer.Deserialize<CustomerState>(new BinaryData(item.Payload));
-                    var tally = CustomerTally.For(state, now);
-                    counted.TryGetValue(grainKey, out var before);
-                    var day = calendar.DayOf(ChangeInstant(tally, before, now));
-                    foreach (var (key, delta) in SubjectTally.Delta(before?.Subject, tally.Subject))
-                    {
-                        totals[key] = totals.GetValueOrDefault(key) + delta;
-                        daily[(day, key)] = daily.GetValueOrDefault((day, key)) + delta;
-                    }
-                    commands.Add(tally.Subject is null
-                        ? Database.Command(connection, "DELETE FROM jnt_tally_status WHERE grain_key = @key", transaction, ("@key", grainKey))
-                        : UpsertStatus(connection, transaction, grainKey, item, tally));
+                    totals[key] = totals.GetValueOrDefault(key) + delta;
+                    daily[(day, key)] = daily.GetValueOrDefault((day, key)) + delta;
                 }
-                foreach (var (key, delta) in totals.Where(t => !t.Value.IsZero))
+                if (tally.Subject is null)
                 {
-                    commands.Add(AddCounts(connection, transaction, "jnt_tally", null, key, delta));
+                    removed.Add(grainKey);
                 }
-                foreach (var ((day, key), delta) in daily.Where(t => !t.Value.IsZero))
+                else if (before?.Subject != tally.Subject || before.ChangedAt != tally.ChangedAt || before.ValidUntil != tally.ValidUntil)
                 {
-                    commands.Add(AddCounts(connection, transaction, "jnt_tally_daily", day, key, delta));
-                }
-                foreach (var chunk in work.QueueEntries.Chunk(500))
-                {
-                    var names = chunk.Select((_, i) => $"@s{i}").ToArray();
-                    commands.Add(Database.Command(connection, $"DELETE FROM jnt_tally_outbox WHERE seq IN ({string.Join(", ", names)})", transaction,
-                        [.. chunk.Select((seq, i) => (names[i], (object?)seq))]));
-                }
-                foreach (var command in commands)
-                {
-                    await command.ExecuteNonQueryAsync(cancellationToken);
+                    statuses.Add((grainKey, item, tally));
                 }
             }
-            finally
-            {
-                foreach (var command in commands)
-                {
-                    await command.DisposeAsync();
-                }
-            }
+            await UpsertStatusesAsync(connection, transaction, statuses, cancellationToken);
+            await DeleteInAsync(connection, transaction, "jnt_tally_status", "grain_key", removed.Where(counted.ContainsKey).Cast<object>(), cancellationToken);
+            await store.BookAsync(connection, transaction, totals, daily, cancellationToken);
+            await DeleteInAsync(connection, transaction, "jnt_tally_outbox", "seq", work.QueueEntries.Cast<object>(), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return work.Size;
         }
@@ -250,47 +232,49 @@ public sealed class TallyProjector(
         return counted;
     }
 
-    private static DbCommand UpsertStatus(DbConnection connection, DbTransaction transaction, string grainKey, Work item, CustomerTally tally)
+    private const int RowsPerStatement = 200;
+
+    private static async Task UpsertStatusesAsync(DbConnection connection, DbTransaction transaction,
+        List<(string Key, Work Item, CustomerTally Tally)> statuses, CancellationToken cancellationToken)
     {
-        var subject = tally.Subject!;
-        return Database.Command(connection, """
-            INSERT INTO jnt_tally_status
-                (grain_key, grainidhash, graintypehash, grainidn0, grainidn1, customer_group,
-                 consented_mask, objected_mask, reachable_mask, changed_at_ms, valid_until_ms)
-            VALUES (@key, @hash, @typehash, @n0, @n1, @group, @consented, @objected, @reachable, @changed, @until)
-            ON CONFLICT (grain_key) DO UPDATE SET
-                customer_group = excluded.customer_group, consented_mask = excluded.consented_mask,
-                objected_mask = excluded.objected_mask, reachable_mask = excluded.reachable_mask,
-                changed_at_ms = excluded.changed_at_ms, valid_until_ms = excluded.valid_until_ms,
-                projected_at = CURRENT_TIMESTAMP
-            """, transaction,
-            ("@key", grainKey), ("@hash", item.GrainIdHash), ("@typehash", item.GrainTypeHash), ("@n0", item.GrainIdN0), ("@n1", item.GrainIdN1),
-            ("@group", TallyStore.Code(subject.Group)), ("@consented", subject.Consented), ("@objected", subject.Objected),
-            ("@reachable", subject.Reachable), ("@changed", tally.ChangedAt?.ToUnixTimeMilliseconds()), ("@until", tally.ValidUntil?.ToUnixTimeMilliseconds()));
+        foreach (var chunk in statuses.Chunk(RowsPerStatement))
+        {
+            var values = new List<string>();
+            var parameters = new List<(string, object?)>();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var (key, item, tally) = chunk[i];
+                var subject = tally.Subject!;
+                values.Add($"(@k{i}, @h{i}, @t{i}, @a{i}, @b{i}, @g{i}, @c{i}, @o{i}, @r{i}, @w{i}, @u{i})");
+                parameters.AddRange([
+                    ($"@k{i}", key), ($"@h{i}", item.GrainIdHash), ($"@t{i}", item.GrainTypeHash), ($"@a{i}", item.GrainIdN0), ($"@b{i}", item.GrainIdN1),
+                    ($"@g{i}", TallyStore.Code(subject.Group)), ($"@c{i}", subject.Consented), ($"@o{i}", subject.Objected), ($"@r{i}", subject.Reachable),
+                    ($"@w{i}", tally.ChangedAt?.ToUnixTimeMilliseconds()), ($"@u{i}", tally.ValidUntil?.ToUnixTimeMilliseconds())]);
+            }
+            await using var command = Database.Command(connection, $"""
+                INSERT INTO jnt_tally_status
+                    (grain_key, grainidhash, graintypehash, grainidn0, grainidn1, customer_group,
+                     consented_mask, objected_mask, reachable_mask, changed_at_ms, valid_until_ms)
+                VALUES {string.Join(", ", values)}
+                ON CONFLICT (grain_key) DO UPDATE SET
+                    customer_group = excluded.customer_group, consented_mask = excluded.consented_mask,
+                    objected_mask = excluded.objected_mask, reachable_mask = excluded.reachable_mask,
+                    changed_at_ms = excluded.changed_at_ms, valid_until_ms = excluded.valid_until_ms,
+                    projected_at = CURRENT_TIMESTAMP
+                """, transaction, [.. parameters]);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
-    internal DbCommand AddCounts(DbConnection connection, DbTransaction transaction, string table, DateOnly? day, TallyKey key, TallyCounts delta)
+    private static async Task DeleteInAsync(DbConnection connection, DbTransaction transaction, string table, string column,
+        IEnumerable<object> values, CancellationToken cancellationToken)
     {
-        var dayColumn = day is null ? "" : "day, ";
-        var dayValue = day is null ? "" : "@day, ";
-        var conflict = day is null ? "customer_group, purpose, channel" : "day, customer_group, purpose, channel";
-        (string, object?)[] parameters =
-        [
-            ("@group", TallyStore.Code(key.Group)), ("@purpose", TallyStore.Code(key.Purpose)), ("@channel", TallyStore.Code(key.Channel)),
-            ("@customers", delta.Customers), ("@consented", delta.Consented), ("@objected", delta.Objected),
-            ("@neither", delta.Neither), ("@reachable", delta.Reachable),
-        ];
-        if (day is { } d)
+        foreach (var chunk in values.Chunk(500))
         {
-            parameters = [.. parameters, ("@day", store.DayValue(d))];
+            var names = chunk.Select((_, i) => $"@v{i}").ToArray();
+            await using var command = Database.Command(connection, $"DELETE FROM {table} WHERE {column} IN ({string.Join(", ", names)})", transaction,
+                [.. chunk.Select((value, i) => (names[i], (object?)value))]);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
-        return Database.Command(connection, $"""
-            INSERT INTO {table} ({dayColumn}customer_group, purpose, channel, customers, consented, objected, neither, reachable)
-            VALUES ({dayValue}@group, @purpose, @channel, @customers, @consented, @objected, @neither, @reachable)
-            ON CONFLICT ({conflict}) DO UPDATE SET
-                customers = {table}.customers + excluded.customers, consented = {table}.consented + excluded.consented,
-                objected = {table}.objected + excluded.objected, neither = {table}.neither + excluded.neither,
-                reachable = {table}.reachable + excluded.reachable
-            """, transaction, parameters);
     }
 }

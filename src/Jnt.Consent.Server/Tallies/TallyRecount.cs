@@ -115,11 +115,13 @@ public sealed class TallyRecount(
         }
         var maintained = await TallyStore.ReadCurrentAsync(connection, transaction, cancellationToken);
         var dailySum = await ReadDailySumAsync(connection, transaction, cancellationToken);
+        var monthlySum = await ReadDailySumAsync(connection, transaction, cancellationToken, "jnt_tally_monthly");
         await transaction.CommitAsync(cancellationToken);
 
         return new TallyRecountReport(expected.Count, pending, statusDifferences,
             [.. TallyKey.All.Select(k => (k, maintained.GetValueOrDefault(k), recounted.GetValueOrDefault(k))).Where(d => d.Item2 != d.Item3)],
-            [.. TallyKey.All.Select(k => (k, maintained.GetValueOrDefault(k), dailySum.GetValueOrDefault(k))).Where(d => d.Item2 != d.Item3)]);
+            [.. TallyKey.All.Select(k => (k, maintained.GetValueOrDefault(k), dailySum.GetValueOrDefault(k))).Where(d => d.Item2 != d.Item3)
+                .Concat(TallyKey.All.Select(k => (k, monthlySum.GetValueOrDefault(k), dailySum.GetValueOrDefault(k))).Where(d => d.Item2 != d.Item3))]);
     }
 
     /// <summary>
@@ -154,23 +156,17 @@ public sealed class TallyRecount(
             var maintained = await TallyStore.ReadCurrentAsync(connection, transaction, cancellationToken);
             var dailySum = await ReadDailySumAsync(connection, transaction, cancellationToken);
             var today = calendar.Today;
+            var counterCorrections = new Dictionary<TallyKey, TallyCounts>();
+            var historyCorrections = new Dictionary<(DateOnly, TallyKey), TallyCounts>();
             foreach (var key in TallyKey.All)
             {
                 var target = fromStatus.GetValueOrDefault(key);
-                var counterCorrection = target - maintained.GetValueOrDefault(key);
-                if (!counterCorrection.IsZero)
-                {
-                    await using var counters = projector.AddCounts(connection, transaction, "jnt_tally", null, key, counterCorrection);
-                    await counters.ExecuteNonQueryAsync(cancellationToken);
-                }
+                counterCorrections[key] = target - maintained.GetValueOrDefault(key);
                 // The daily changes must add up to the counters too: the gap is booked on today.
-                var historyCorrection = target - dailySum.GetValueOrDefault(key);
-                if (!historyCorrection.IsZero)
-                {
-                    await using var daily = projector.AddCounts(connection, transaction, "jnt_tally_daily", today, key, historyCorrection);
-                    await daily.ExecuteNonQueryAsync(cancellationToken);
-                }
+                historyCorrections[(today, key)] = target - dailySum.GetValueOrDefault(key);
             }
+            await store.BookAsync(connection, transaction, counterCorrections, new Dictionary<(DateOnly, TallyKey), TallyCounts>(), cancellationToken);
+            await store.BookAsync(connection, transaction, new Dictionary<TallyKey, TallyCounts>(), historyCorrections, cancellationToken);
             await using (var requeue = Database.Command(connection, """
                 INSERT INTO jnt_tally_outbox (serviceid, grainidhash, graintypehash, grainidn0, grainidn1, grainidextensionstring)
                 SELECT ServiceId, GrainIdHash, GrainTypeHash, GrainIdN0, GrainIdN1, GrainIdExtensionString
@@ -192,12 +188,13 @@ public sealed class TallyRecount(
         await projector.DrainAsync(TimeSpan.FromMinutes(30), cancellationToken);
     }
 
-    private static async Task<Dictionary<TallyKey, TallyCounts>> ReadDailySumAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    private static async Task<Dictionary<TallyKey, TallyCounts>> ReadDailySumAsync(DbConnection connection, DbTransaction transaction,
+        CancellationToken cancellationToken, string table = "jnt_tally_daily")
     {
         var sum = new Dictionary<TallyKey, TallyCounts>();
-        await using var daily = Database.Command(connection, """
+        await using var daily = Database.Command(connection, $"""
             SELECT customer_group, purpose, channel, SUM(customers), SUM(consented), SUM(objected), SUM(neither), SUM(reachable)
-            FROM jnt_tally_daily GROUP BY customer_group, purpose, channel
+            FROM {table} GROUP BY customer_group, purpose, channel
             """, transaction);
         await using var reader = await daily.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -28,38 +28,51 @@ public sealed class TallyStore(Database database)
         return await ReadGridAsync(command, cancellationToken);
     }
 
-    /// <summary>The counters at the end of <paramref name="day"/>: the sum of every day's changes up to it.</summary>
+    /// <summary>The counters at the end of <paramref name="day"/>: the months before its month, then its days up to it.</summary>
     public async Task<Dictionary<TallyKey, TallyCounts>> ReadAsOfAsync(DateOnly day, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        return await ReadAsOfAsync(connection, day, cancellationToken);
+    }
+
+    private async Task<Dictionary<TallyKey, TallyCounts>> ReadAsOfAsync(DbConnection connection, DateOnly day, CancellationToken cancellationToken)
+    {
+        var month = new DateOnly(day.Year, day.Month, 1);
         await using var command = Database.Command(connection, $"""
             SELECT customer_group, purpose, channel,
                    SUM(customers), SUM(consented), SUM(objected), SUM(neither), SUM(reachable)
-            FROM jnt_tally_daily WHERE day <= @day
+            FROM (SELECT customer_group, purpose, channel, {Measures} FROM jnt_tally_monthly WHERE month < @month
+                  UNION ALL
+                  SELECT customer_group, purpose, channel, {Measures} FROM jnt_tally_daily WHERE day >= @month AND day <= @day) changes
             GROUP BY customer_group, purpose, channel
-            """, null, ("@day", DayValue(day)));
+            """, null, ("@month", DayValue(month)), ("@day", DayValue(day)));
         return await ReadGridAsync(command, cancellationToken);
     }
 
-    /// <summary>The counters at the end of each given day (ascending), read in two queries.</summary>
-    public async Task<List<Dictionary<TallyKey, TallyCounts>>> ReadSeriesAsync(DateOnly from, IReadOnlyList<DateOnly> ends, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The counters at the end of each period (ascending, contiguous, starting at <paramref name="from"/>):
+    /// the counters before the range, then the range's changes summed per calendar day, week or month by the database.
+    /// </summary>
+    public async Task<List<Dictionary<TallyKey, TallyCounts>>> ReadSeriesAsync(
+        DateOnly from, IReadOnlyList<DateOnly> ends, TallyPeriodLength length, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        Dictionary<TallyKey, TallyCounts> running;
-        await using (var baseline = Database.Command(connection, $"""
-            SELECT customer_group, purpose, channel,
-                   SUM(customers), SUM(consented), SUM(objected), SUM(neither), SUM(reachable)
-            FROM jnt_tally_daily WHERE day < @from
-            GROUP BY customer_group, purpose, channel
-            """, null, ("@from", DayValue(from))))
+        var running = await ReadAsOfAsync(connection, from.AddDays(-1), cancellationToken);
+        var bucket = (length, database.IsPostgres) switch
         {
-            running = await ReadGridAsync(baseline, cancellationToken);
-        }
-        var changes = new List<(DateOnly Day, TallyKey Key, TallyCounts Delta)>();
+            (TallyPeriodLength.Day, _) => "day",
+            (TallyPeriodLength.Week, true) => "date_trunc('week', day)::date",
+            (TallyPeriodLength.Week, false) => "date(day, '-6 days', 'weekday 1')",
+            (TallyPeriodLength.Month, true) => "date_trunc('month', day)::date",
+            _ => "substr(day, 1, 8) || '01'",
+        };
+        var changes = new List<(DateOnly Bucket, TallyKey Key, TallyCounts Delta)>();
         await using (var command = Database.Command(connection, $"""
-            SELECT day, customer_group, purpose, channel, {Measures}
+            SELECT {bucket} AS bucket, customer_group, purpose, channel,
+                   SUM(customers), SUM(consented), SUM(objected), SUM(neither), SUM(reachable)
             FROM jnt_tally_daily WHERE day >= @from AND day <= @to
-            ORDER BY day
+            GROUP BY {bucket}, customer_group, purpose, channel
+            ORDER BY 1
             """, null, ("@from", DayValue(from)), ("@to", DayValue(ends[^1]))))
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -68,17 +81,68 @@ public sealed class TallyStore(Database database)
                 changes.Add((ReadDay(reader, 0), Key(reader, 1), Counts(reader, 4)));
             }
         }
+        // A calendar week or month lies within one period: periods are calendar-aligned, only clipped to the range.
         var series = new List<Dictionary<TallyKey, TallyCounts>>(ends.Count);
         var next = 0;
         foreach (var end in ends)
         {
-            for (; next < changes.Count && changes[next].Day <= end; next++)
+            for (; next < changes.Count && changes[next].Bucket <= end; next++)
             {
                 running[changes[next].Key] = running.GetValueOrDefault(changes[next].Key) + changes[next].Delta;
             }
             series.Add(new Dictionary<TallyKey, TallyCounts>(running));
         }
         return series;
+    }
+
+    /// <summary>Adds counter changes, and the same changes to their day and month, in a few statements.</summary>
+    public async Task BookAsync(DbConnection connection, DbTransaction transaction,
+        IReadOnlyDictionary<TallyKey, TallyCounts> totals, IReadOnlyDictionary<(DateOnly Day, TallyKey Key), TallyCounts> daily,
+        CancellationToken cancellationToken)
+    {
+        await AddCountsAsync(connection, transaction, "jnt_tally", null, totals.Select(t => ((DateOnly?)null, t.Key, t.Value)), cancellationToken);
+        await AddCountsAsync(connection, transaction, "jnt_tally_daily", "day", daily.Select(d => ((DateOnly?)d.Key.Day, d.Key.Key, d.Value)), cancellationToken);
+        var monthly = new Dictionary<(DateOnly, TallyKey), TallyCounts>();
+        foreach (var ((day, key), delta) in daily)
+        {
+            var month = (new DateOnly(day.Year, day.Month, 1), key);
+            monthly[month] = monthly.GetValueOrDefault(month) + delta;
+        }
+        await AddCountsAsync(connection, transaction, "jnt_tally_monthly", "month", monthly.Select(m => ((DateOnly?)m.Key.Item1, m.Key.Item2, m.Value)), cancellationToken);
+    }
+
+    private async Task AddCountsAsync(DbConnection connection, DbTransaction transaction, string table, string? periodColumn,
+        IEnumerable<(DateOnly? Period, TallyKey Key, TallyCounts Delta)> rows, CancellationToken cancellationToken)
+    {
+        var conflict = periodColumn is null ? "customer_group, purpose, channel" : $"{periodColumn}, customer_group, purpose, channel";
+        foreach (var chunk in rows.Where(r => !r.Delta.IsZero).Chunk(200))
+        {
+            var values = new List<string>();
+            var parameters = new List<(string, object?)>();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var (period, key, delta) = chunk[i];
+                var periodValue = "";
+                if (periodColumn is not null)
+                {
+                    periodValue = $"@d{i}, ";
+                    parameters.Add(($"@d{i}", DayValue(period!.Value)));
+                }
+                values.Add($"({periodValue}@g{i}, @p{i}, @c{i}, @n{i}, @y{i}, @o{i}, @e{i}, @r{i})");
+                parameters.AddRange([
+                    ($"@g{i}", Code(key.Group)), ($"@p{i}", Code(key.Purpose)), ($"@c{i}", Code(key.Channel)),
+                    ($"@n{i}", delta.Customers), ($"@y{i}", delta.Consented), ($"@o{i}", delta.Objected), ($"@e{i}", delta.Neither), ($"@r{i}", delta.Reachable)]);
+            }
+            await using var command = Database.Command(connection, $"""
+                INSERT INTO {table} ({(periodColumn is null ? "" : periodColumn + ", ")}customer_group, purpose, channel, {Measures})
+                VALUES {string.Join(", ", values)}
+                ON CONFLICT ({conflict}) DO UPDATE SET
+                    customers = {table}.customers + excluded.customers, consented = {table}.consented + excluded.consented,
+                    objected = {table}.objected + excluded.objected, neither = {table}.neither + excluded.neither,
+                    reachable = {table}.reachable + excluded.reachable
+                """, transaction, [.. parameters]);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     public async Task<long> PendingAsync(string serviceId, DateTimeOffset now, CancellationToken cancellationToken = default)

@@ -2,6 +2,7 @@ using Jnt.Consent.Abstractions.Customers;
 using Jnt.Consent.Domain;
 using Jnt.Consent.Domain.Decisions;
 using Jnt.Consent.Domain.Tallies;
+using Jnt.Consent.Server.Tallies;
 
 namespace Jnt.Consent.Server.InProcess.Tests.Tallies;
 
@@ -40,7 +41,7 @@ public sealed class TallyProjectorTests
 
         Assert.Equal(new TallyCounts(1, 0, 0, 1, 0), (await db.Store.ReadCurrentAsync())[ConsumerEmailAdvertising]);
         var days = new[] { new DateOnly(2026, 11, 18), new DateOnly(2026, 11, 19), new DateOnly(2026, 11, 20), new DateOnly(2026, 11, 21) };
-        var series = await db.Store.ReadSeriesAsync(days[0], days);
+        var series = await db.Store.ReadSeriesAsync(days[0], days, TallyPeriodLength.Day);
         Assert.Equal(
             [TallyCounts.Zero, new TallyCounts(1, 1, 0, 0, 1), new TallyCounts(1, 1, 0, 0, 1), new TallyCounts(1, 0, 0, 1, 0)],
             series.Select(grid => grid.GetValueOrDefault(ConsumerEmailAdvertising)));
@@ -115,6 +116,36 @@ public sealed class TallyProjectorTests
         Assert.Equal(1, report.StatusDifferences);
         Assert.False(report.Clean);
         await db.Recount.RepairAsync();
+        Assert.True((await db.Recount.RecountAsync()).Clean);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects))]
+    public async Task Weekly_and_monthly_series_and_past_dates_add_up_the_changes_of_their_days(string dialect)
+    {
+        await using var db = await TallyDatabase.CreateAsync(dialect, Start);
+        foreach (var day in new[] { new DateTimeOffset(2026, 10, 29, 10, 0, 0, TimeSpan.Zero), new(2026, 11, 3, 10, 0, 0, TimeSpan.Zero), new(2026, 11, 16, 10, 0, 0, TimeSpan.Zero) })
+        {
+            await db.WriteStateAsync(db.NewKey(), Consumer(recordedAt: day, (Purpose.DirectAdvertising, Channel.Post, ConsentCellStatus.Objected, null)));
+        }
+        await db.Projector.DrainAsync(TimeSpan.FromSeconds(30));
+        var all = new TallyKey(null, null, null);
+        var from = new DateOnly(2026, 10, 28);
+        var to = new DateOnly(2026, 11, 20);
+
+        var weeks = TallyReport.Periods(from, to, TallyPeriodLength.Week);
+        Assert.Equal([new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 8), new DateOnly(2026, 11, 15), to], weeks.Select(w => w.End));
+        var weekly = await db.Store.ReadSeriesAsync(from, [.. weeks.Select(w => w.End)], TallyPeriodLength.Week);
+        Assert.Equal([1L, 2, 2, 3], weekly.Select(g => g.GetValueOrDefault(all).Customers));
+
+        var months = TallyReport.Periods(from, to, TallyPeriodLength.Month);
+        var monthly = await db.Store.ReadSeriesAsync(from, [.. months.Select(m => m.End)], TallyPeriodLength.Month);
+        Assert.Equal([1L, 3], monthly.Select(g => g.GetValueOrDefault(all).Customers));
+
+        var daily = await db.Store.ReadSeriesAsync(new DateOnly(2026, 11, 2), [new DateOnly(2026, 11, 2), new DateOnly(2026, 11, 3)], TallyPeriodLength.Day);
+        Assert.Equal([1L, 2], daily.Select(g => g.GetValueOrDefault(all).Customers));
+        Assert.Equal(2, (await db.Store.ReadAsOfAsync(new DateOnly(2026, 11, 10)))[all].Customers);
+        Assert.Equal(0, (await db.Store.ReadAsOfAsync(new DateOnly(2026, 10, 28))).GetValueOrDefault(all).Customers);
         Assert.True((await db.Recount.RecountAsync()).Clean);
     }
 

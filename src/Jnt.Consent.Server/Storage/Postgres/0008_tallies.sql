@@ -89,6 +89,22 @@ CREATE TABLE jnt_tally_daily
     PRIMARY KEY (day, customer_group, purpose, channel)
 );
 
+-- The same changes by month (month = its first day), so that counts as of a date add up a few
+-- months and days rather than every day since the start.
+CREATE TABLE jnt_tally_monthly
+(
+    month          date     NOT NULL,
+    customer_group smallint NOT NULL,
+    purpose        smallint NOT NULL,
+    channel        smallint NOT NULL,
+    customers      bigint   NOT NULL,
+    consented      bigint   NOT NULL,
+    objected       bigint   NOT NULL,
+    neither        bigint   NOT NULL,
+    reachable      bigint   NOT NULL,
+    PRIMARY KEY (month, customer_group, purpose, channel)
+);
+
 -- Names for the codes, for the views.
 CREATE TABLE jnt_tally_purpose (id smallint PRIMARY KEY, name text NOT NULL);
 INSERT INTO jnt_tally_purpose VALUES

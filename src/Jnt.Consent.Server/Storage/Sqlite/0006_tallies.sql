@@ -76,6 +76,22 @@ CREATE TABLE jnt_tally_daily
     PRIMARY KEY (day, customer_group, purpose, channel)
 );
 
+-- The same changes by month (month = "YYYY-MM-01"), so that counts as of a date add up a few
+-- months and days rather than every day since the start.
+CREATE TABLE jnt_tally_monthly
+(
+    month          TEXT    NOT NULL,
+    customer_group INTEGER NOT NULL,
+    purpose        INTEGER NOT NULL,
+    channel        INTEGER NOT NULL,
+    customers      INTEGER NOT NULL,
+    consented      INTEGER NOT NULL,
+    objected       INTEGER NOT NULL,
+    neither        INTEGER NOT NULL,
+    reachable      INTEGER NOT NULL,
+    PRIMARY KEY (month, customer_group, purpose, channel)
+);
+
 INSERT INTO jnt_tally_outbox (serviceid, grainidhash, graintypehash, grainidn0, grainidn1, grainidextensionstring)
 SELECT ServiceId, GrainIdHash, GrainTypeHash, GrainIdN0, GrainIdN1, GrainIdExtensionString
 FROM OrleansStorage

@@ -1,0 +1,313 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Jnt.Consent.Abstractions.Customers;
+using Jnt.Consent.Api.V1;
+using Jnt.Consent.LoadTest.Measurement;
+using Jnt.Consent.LoadTest.Workload;
+using Jnt.Consent.Synthetic;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using NpgsqlTypes;
+using Orleans.Serialization;
+using Orleans.Storage;
+using Domain = Jnt.Consent.Domain;
+
+namespace Jnt.Consent.LoadTest.Scenarios;
+
+/// <summary>
+/// <c>tallies</c>, against a gateway whose PostgreSQL database is this scenario's own (<c>--postgres</c>):
+/// <list type="number">
+/// <item>population: N generated customers (with their consent and objection histories over the past
+/// years) written straight into the grain storage table, as the storage provider stores them, with
+/// COPY; the table's trigger queues each for counting. Then the time until the gateway's projector
+/// has counted them all (customers/s).</item>
+/// <item>queries: GetTallies (current, split by everything; combined; as of 30 days ago), a monthly
+/// GetTallySeries over a year and a weekly CSV export, round-robin at fixed concurrency: latency per kind.</item>
+/// <item>write cost: consent and objection writes through the gateway at fixed concurrency with the
+/// tally trigger on, off, and on again (the projector idles while it is off): writes/s of each.</item>
+/// </list>
+/// The generated rows are not reachable as grains (their storage hashes are not Orleans'), which is
+/// why the scenario needs a database of its own; tallies read only the tally tables, so query cost
+/// is the same as for customers written through the API.
+/// </summary>
+public static class TalliesScenario
+{
+    public static async Task<int> RunAsync(CommandLine command)
+    {
+        var postgres = command.Required("postgres");
+        var customers = command.RequiredWholeNumber("customers");
+        var seed = command.WholeNumber("seed", 20260225);
+        var queries = command.WholeNumber("queries", 2000);
+        var concurrency = command.WholeNumber("concurrency", 4);
+        var writeSeconds = command.Number("write-seconds", 15);
+        var writers = command.WholeNumber("writers", 8);
+        var serviceKey = command.Required("service-key");
+        var label = command.Text("label", "production");
+        var report = Report.From(command);
+        var address = command.Required("address");
+        using var channel = GatewayChannel.From(command);
+        command.ThrowIfUnused();
+        var tallies = new TallyService.TallyServiceClient(channel.Invoker);
+
+        // 1. Population, counted by the gateway's projector.
+        var written = Stopwatch.StartNew();
+        await WritePopulationAsync(postgres, customers, seed);
+        var copySeconds = written.Elapsed.TotalSeconds;
+        var counting = Stopwatch.StartNew();
+        await WaitUntilCountedAsync(postgres);
+        var countSeconds = counting.Elapsed.TotalSeconds;
+        var total = (await tallies.GetTalliesAsync(new GetTalliesRequest
+        {
+            Selection = new TallySelection { CombineGroups = true, CombinePurposes = true, CombineChannels = true },
+        })).Rows.Single().Customers.Count;
+        if (total != customers)
+        {
+            report.Note($"tallies: {total} customers counted, {customers} written: the database was not empty or counting failed.");
+        }
+        report.Row("tallies-population", ["profile", "customers", "written (COPY) s", "counted by the projector s", "counted customers/s"],
+            [label, Report.Number(total), Report.Seconds(copySeconds), Report.Seconds(countSeconds), Report.Rate(customers / countSeconds)]);
+        report.Value($"{label}.tallies.counted_per_second", customers / countSeconds);
+
+        // 2. Queries.
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Helsinki")).DateTime);
+        string Day(DateOnly d) => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var kinds = new (string Name, Func<Task> Call)[]
+        {
+            ("current, split by purpose, channel and group (40 rows)", () => tallies.GetTalliesAsync(new GetTalliesRequest()).ResponseAsync),
+            ("current, any purpose × channel, all groups", () => tallies.GetTalliesAsync(new GetTalliesRequest
+                { Selection = new TallySelection { CombinePurposes = true, CombineGroups = true } }).ResponseAsync),
+            ("as of 30 days ago (40 rows)", () => tallies.GetTalliesAsync(new GetTalliesRequest { AsOfDate = Day(today.AddDays(-30)) }).ResponseAsync),
+            ("monthly series over a year (13 × 40 rows)", () => tallies.GetTallySeriesAsync(new GetTallySeriesRequest
+                { FromDate = Day(today.AddDays(-364)), ToDate = Day(today), Granularity = TallyGranularity.Month }).ResponseAsync),
+            ("weekly CSV over 90 days (14 × 20 rows)", () => tallies.ExportTalliesCsvAsync(new ExportTalliesCsvRequest
+            {
+                Series = new GetTallySeriesRequest
+                {
+                    FromDate = Day(today.AddDays(-89)), ToDate = Day(today), Granularity = TallyGranularity.Week,
+                    Selection = new TallySelection { CombineGroups = true },
+                },
+            }).ResponseAsync),
+        };
+        foreach (var (_, call) in kinds)
+        {
+            await call(); // warm-up
+        }
+        var histograms = kinds.Select(_ => new LatencyHistogram()).ToArray();
+        var next = -1;
+        var wall = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            var mine = kinds.Select(_ => new LatencyHistogram()).ToArray();
+            for (var i = Interlocked.Increment(ref next); i < queries; i = Interlocked.Increment(ref next))
+            {
+                var kind = i % kinds.Length;
+                var started = Stopwatch.GetTimestamp();
+                await kinds[kind].Call();
+                mine[kind].Record((long)Stopwatch.GetElapsedTime(started).TotalNanoseconds);
+            }
+            lock (histograms)
+            {
+                for (var k = 0; k < kinds.Length; k++)
+                {
+                    histograms[k].Add(mine[k]);
+                }
+            }
+        }));
+        var all = new LatencyHistogram();
+        for (var k = 0; k < kinds.Length; k++)
+        {
+            all.Add(histograms[k]);
+            QueryRow(report, label, customers, kinds[k].Name, histograms[k], concurrency);
+        }
+        QueryRow(report, label, customers, "all kinds", all, concurrency);
+        report.Value($"{label}.tallies.p99_ms", all.Percentile(99) / 1e6);
+        report.Value($"{label}.tallies.queries_per_second", queries / wall.Elapsed.TotalSeconds);
+
+        // 3. The write path with and without the tally trigger.
+        var ids = await CreateWriteTargetsAsync(address, serviceKey, writers * 50);
+        var with = await MeasureWritesAsync(address, serviceKey, ids, writers, writeSeconds, "a");
+        await SetTriggersAsync(postgres, enabled: false);
+        double without;
+        try
+        {
+            without = await MeasureWritesAsync(address, serviceKey, ids, writers, writeSeconds, "b");
+        }
+        finally
+        {
+            await SetTriggersAsync(postgres, enabled: true);
+        }
+        var withAgain = await MeasureWritesAsync(address, serviceKey, ids, writers, writeSeconds, "c");
+        var withMean = (with + withAgain) / 2;
+        report.Row("tallies-write-cost", ["profile", "writers", "writes/s with tallies", "without (trigger off)", "with, again", "with / without"],
+            [label, writers.ToString(System.Globalization.CultureInfo.InvariantCulture), Report.Rate(with), Report.Rate(without), Report.Rate(withAgain),
+             (withMean / without).ToString("F2", System.Globalization.CultureInfo.InvariantCulture)]);
+        report.Value($"{label}.tallies.write_ratio", withMean / without);
+        report.Note("tallies: writes made while the trigger was off are not counted; the scenario's database is thrown away afterwards.");
+        return 0;
+    }
+
+    private static void QueryRow(Report report, string label, int customers, string kind, LatencyHistogram histogram, int concurrency) =>
+        report.Row("tallies-queries", ["profile", "customers", "query", "concurrency", "calls", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms"],
+            [label, Report.Number(customers), kind, concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), Report.Number(histogram.Count),
+             Report.Millis(histogram.Percentile(50)), Report.Millis(histogram.Percentile(90)), Report.Millis(histogram.Percentile(99)),
+             Report.Millis(histogram.Percentile(99.9)), Report.Millis(histogram.MaxNanoseconds)]);
+
+    private static async Task WritePopulationAsync(string postgres, int customers, int seed)
+    {
+        await using var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
+        var serializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>());
+        var generator = new FinnishCustomerGenerator(seed, DateTimeOffset.UtcNow);
+        await using var connection = new NpgsqlConnection(postgres);
+        await connection.OpenAsync();
+        await using var copy = await connection.BeginBinaryImportAsync("""
+            COPY orleansstorage (grainidhash, grainidn0, grainidn1, graintypehash, graintypestring, grainidextensionstring, serviceid, payloadbinary, version)
+            FROM STDIN (FORMAT BINARY)
+            """);
+        for (var i = 0; i < customers; i++)
+        {
+            var customer = generator.Next();
+            var key = "cust:bench-" + customer.CustomerId;
+            await copy.StartRowAsync();
+            await copy.WriteAsync(key.GetHashCode(StringComparison.Ordinal), NpgsqlDbType.Integer);
+            await copy.WriteAsync((long)i, NpgsqlDbType.Bigint);
+            await copy.WriteAsync(0L, NpgsqlDbType.Bigint);
+            await copy.WriteAsync(1, NpgsqlDbType.Integer);
+            await copy.WriteAsync("customer", NpgsqlDbType.Varchar);
+            await copy.WriteAsync(key, NpgsqlDbType.Varchar);
+            await copy.WriteAsync("jnt-consent", NpgsqlDbType.Varchar);
+            await copy.WriteAsync(serializer.Serialize(StateOf(customer)).ToArray(), NpgsqlDbType.Bytea);
+            await copy.WriteAsync(1, NpgsqlDbType.Integer);
+        }
+        await copy.CompleteAsync();
+    }
+
+    /// <summary>The state the customer grain would hold after this history. No names or contact points:
+    /// only what the tallies read.</summary>
+    private static CustomerState StateOf(SyntheticCustomer customer)
+    {
+        var state = new CustomerState
+        {
+            Profile = new CustomerProfile
+            {
+                Group = customer.Group,
+                CustomerSince = customer.CustomerSince,
+                RelationshipEndedAt = customer.RelationshipEndedAt,
+                ContactObtainedInSale = customer.ContactObtainedInSale,
+            },
+        };
+        var created = new ProvenanceRecord(Domain.ConsentSource.Import, "benchmark", "", "");
+        state.History.Add(new HistoryEntry
+        {
+            Version = 1, Kind = HistoryKind.CustomerCreated, RecordedAt = customer.CustomerSince, Provenance = created,
+            PolicyVersion = Domain.Decisions.PolicyVersion.Current,
+        });
+        var cells = new Dictionary<(Domain.Purpose, Domain.Channel), ConsentCellRecord>();
+        foreach (var change in customer.History)
+        {
+            var version = state.History.Count + 1;
+            var provenance = new ProvenanceRecord(change.Source, "benchmark", "", "");
+            foreach (var purpose in change.Purposes)
+            {
+                foreach (var channel in change.Channels)
+                {
+                    var current = cells.GetValueOrDefault((purpose, channel))?.Status ?? Domain.Decisions.ConsentCellStatus.None;
+                    var status = change.Change switch
+                    {
+                        SyntheticChange.Consent => Domain.Decisions.ConsentCellStatus.Consented,
+                        SyntheticChange.Objection => Domain.Decisions.ConsentCellStatus.Objected,
+                        _ => current == Domain.Decisions.ConsentCellStatus.Consented ? Domain.Decisions.ConsentCellStatus.Withdrawn : current,
+                    };
+                    cells[(purpose, channel)] = new ConsentCellRecord(purpose, channel, status, change.At, provenance,
+                        change.Change == SyntheticChange.Consent ? change.ExpiresAt : null, version);
+                }
+            }
+            state.History.Add(new HistoryEntry
+            {
+                Version = version,
+                Kind = change.Change switch
+                {
+                    SyntheticChange.Consent => HistoryKind.ConsentRecorded,
+                    SyntheticChange.Withdrawal => HistoryKind.ConsentWithdrawn,
+                    _ => HistoryKind.ObjectionRecorded,
+                },
+                RecordedAt = change.At,
+                Provenance = provenance,
+                Purposes = change.Purposes,
+                Channels = change.Channels,
+                ExpiresAt = change.ExpiresAt,
+                PolicyVersion = Domain.Decisions.PolicyVersion.Current,
+            });
+        }
+        state.Cells = [.. cells.Values];
+        state.Version = state.History.Count;
+        return state;
+    }
+
+    private static async Task WaitUntilCountedAsync(string postgres)
+    {
+        await using var connection = new NpgsqlConnection(postgres);
+        await connection.OpenAsync();
+        await using var pending = new NpgsqlCommand("SELECT count(*) FROM jnt_tally_outbox", connection);
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+        while ((long)(await pending.ExecuteScalarAsync())! > 0)
+        {
+            await poll.WaitForNextTickAsync();
+        }
+    }
+
+    private static async Task SetTriggersAsync(string postgres, bool enabled)
+    {
+        await using var connection = new NpgsqlConnection(postgres);
+        await connection.OpenAsync();
+        var action = enabled ? "ENABLE" : "DISABLE";
+        await using var command = new NpgsqlCommand(
+            $"ALTER TABLE orleansstorage {action} TRIGGER trg_jnt_tally_write; ALTER TABLE orleansstorage {action} TRIGGER trg_jnt_tally_delete", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<List<string>> CreateWriteTargetsAsync(string address, string serviceKey, int count)
+    {
+        using var channel = GatewayChannel.For(address, serviceKey);
+        var customersApi = new CustomerService.CustomerServiceClient(channel.Invoker);
+        var ids = Enumerable.Range(0, count).Select(i => $"tw{i:D6}").ToList();
+        foreach (var chunk in ids.Chunk(32))
+        {
+            await Task.WhenAll(chunk.Select(id => customersApi.UpsertCustomerAsync(new UpsertCustomerRequest
+            {
+                CustomerId = id, Group = CustomerGroup.Consumer, FamilyName = "Kirjoitus",
+                Provenance = new Provenance { Source = ConsentSource.Import, Actor = "benchmark" },
+            }).ResponseAsync));
+        }
+        return ids;
+    }
+
+    /// <summary>Closed loop: each writer alternates consent and objection on customers of its own, so every write changes state.</summary>
+    private static async Task<double> MeasureWritesAsync(string address, string serviceKey, List<string> ids, int writers, double seconds, string round)
+    {
+        using var channel = GatewayChannel.For(address, serviceKey);
+        var customersApi = new CustomerService.CustomerServiceClient(channel.Invoker);
+        var scope = new Scope { AllPurposes = true, Channels = { Channel.Email, Channel.Sms } };
+        var provenance = new Provenance { Source = ConsentSource.WebForm, Actor = "benchmark" };
+        var deadline = Stopwatch.StartNew();
+        long done = 0;
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(async w =>
+        {
+            var mine = ids.Where((_, i) => i % writers == w).ToArray();
+            for (var n = 0; deadline.Elapsed.TotalSeconds < seconds; n++)
+            {
+                var id = mine[n % mine.Length];
+                var options = new Jnt.Consent.Api.V1.WriteOptions { IdempotencyKey = $"{round}-{w}-{n}" };
+                if (n / mine.Length % 2 == 0)
+                {
+                    await customersApi.RecordObjectionAsync(new RecordObjectionRequest { CustomerId = id, Scope = scope, Provenance = provenance, Options = options });
+                }
+                else
+                {
+                    await customersApi.RecordConsentAsync(new RecordConsentRequest { CustomerId = id, Scope = scope, Provenance = provenance, Options = options });
+                }
+                Interlocked.Increment(ref done);
+            }
+        }));
+        return done / deadline.Elapsed.TotalSeconds;
+    }
+}

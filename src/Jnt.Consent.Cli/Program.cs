@@ -1,0 +1,3 @@
+using Jnt.Consent.Cli;
+
+return await CliApplication.Build().Parse(args).InvokeAsync();
