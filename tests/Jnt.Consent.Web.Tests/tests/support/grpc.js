@@ -4,10 +4,13 @@ import protoLoader from '@grpc/proto-loader';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const protoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../protos');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const protoRoot = path.resolve(here, '../../../../protos');
+// google/api/annotations.proto, which the contracts import for their HTTP/JSON routes.
+const googleApis = path.resolve(here, '../../third_party/googleapis');
 const definition = protoLoader.loadSync(
   ['jnt/consent/v1/access_service.proto', 'jnt/consent/v1/customer_service.proto', 'jnt/consent/v1/suppression_service.proto', 'jnt/consent/v1/tally_service.proto'],
-  { includeDirs: [protoRoot], keepCase: false, enums: String, longs: String, defaults: true, oneofs: true },
+  { includeDirs: [protoRoot, googleApis], keepCase: false, enums: String, longs: String, defaults: true, oneofs: true },
 );
 const v1 = grpc.loadPackageDefinition(definition).jnt.consent.v1;
 
