@@ -1,6 +1,6 @@
 namespace Jnt.Consent.Cli;
 
-/// <summary>The process exit codes, documented in docs/cli.md and in --help.</summary>
+/// <summary>The process exit codes, documented in README.md (Command-line client) and in --help.</summary>
 public static class ExitCodes
 {
     /// <summary>Done; nothing rejected.</summary>

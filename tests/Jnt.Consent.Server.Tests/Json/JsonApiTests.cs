@@ -34,6 +34,28 @@ public sealed class JsonApiTests(GatewayFixture fixture) : IDisposable
         ToJson(new { phone, channel = "CHANNEL_PHONE", purpose = "PURPOSE_DISTANCE_SELLING" });
 
     [Fact]
+    public async Task Tallies_over_json_for_analysts_only()
+    {
+        // Enough customers that the total is not a small cell, whatever else the shared gateway holds.
+        foreach (var _ in Enumerable.Range(0, 6))
+        {
+            await Gateway.Customers.UpsertCustomerAsync(Consumer(NewCustomerId()));
+        }
+
+        var tallies = await http.SendAsync(HttpMethod.Get,
+            "/v1/tallies?selection.combine_purposes=true&selection.combine_channels=true&selection.combine_groups=true", "analyst");
+        var denied = await http.SendAsync(HttpMethod.Get, "/v1/tallies", "service");
+        var badDate = await http.SendAsync(HttpMethod.Get, "/v1/tallies?as_of_date=yesterday", "analyst");
+
+        Assert.Equal(HttpStatusCode.OK, tallies.Status);
+        var row = tallies.Body!["rows"]!.AsArray().Single()!;
+        Assert.True(row["customers"]!["count"]!.GetValue<long>() >= 6, row.ToJsonString());
+        Assert.Equal(HttpStatusCode.Forbidden, denied.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, badDate.Status);
+        Assert.Contains("as_of_date", ViolatedFields(badDate));
+    }
+
+    [Fact]
     public async Task Upsert_check_objection_and_check_again_over_http_1_1_json()
     {
         var id = NewCustomerId();
