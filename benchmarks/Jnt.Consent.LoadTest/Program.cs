@@ -8,6 +8,8 @@ const string Usage = """
       scrub         --address URL --contacts PATH --count N [--calls K] [--campaign ID]
       redis-raw     --redis HOST:PORT --contacts PATH --count N --key-base64 K [--prefix P] [--modes hget,smismember,script,script-parallel] [--in-flight W]
       rebuild       --address URL [--redis HOST:PORT] [--prefix P]
+      writes        --target consent|objection|pg-raw|sqlite-raw[,...] [--address URL --contacts PATH] [--postgres CONNSTR] [--sqlite PATH]
+                    [--concurrency C (8)] [--duration S] [--warmup S] [--rounds R]
       redis-memory  --redis HOST:PORT [--baseline BYTES --customers N]
       create-key    --address URL --api-key ADMIN_KEY --name NAME --role campaign|service|analyst|admin
     gRPC commands: [--api-key KEY] (sent as x-api-key); every command but create-key: [--label NAME] [--report-dir DIR] [--watch name=pid,...];
@@ -29,6 +31,7 @@ try
         "scrub" => await ScrubScenario.RunAsync(command),
         "redis-raw" => await RedisRawScenario.RunAsync(command),
         "rebuild" => await RebuildScenario.RunAsync(command),
+        "writes" => await WritesScenario.RunAsync(command),
         "redis-memory" => await RedisMemoryScenario.RunAsync(command),
         "create-key" => await CreateKeyScenario.RunAsync(command),
         _ => throw new UsageException($"unknown command '{args[0]}'"),
