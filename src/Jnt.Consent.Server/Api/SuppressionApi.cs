@@ -163,6 +163,8 @@ public sealed class SuppressionApi(
             await receipts.SaveAsync(receipt, cancellationToken);
             summary.ReceiptId = receipt.ReceiptId;
         }
+        // The summary ends the call: flushed, whatever the last batch's writes left set.
+        responseStream.WriteOptions = null;
         await responseStream.WriteAsync(new CheckBatchResponse { Summary = summary }, cancellationToken);
     }
 
