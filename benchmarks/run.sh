@@ -4,7 +4,7 @@
 # Writes benchmarks/results/<date>-e2e-<N>.md. See benchmarks/README.md ("End-to-end benchmark").
 #
 #   benchmarks/run.sh [--customers N] [--embedded-customers M] [--duration S] [--concurrency C]
-#                     [--seed-concurrency C] [--output FILE] [--keep]
+#                     [--seed-concurrency C] [--write-concurrency C] [--output FILE] [--keep]
 set -euo pipefail
 
 command_line="benchmarks/run.sh${*:+ $*}"
@@ -14,6 +14,7 @@ duration=20
 warmup=5
 concurrency=64
 seed_concurrency=256
+write_concurrency=8
 output=""
 keep=0
 while (($#)); do
@@ -23,6 +24,7 @@ while (($#)); do
     --duration) duration="$2"; shift 2 ;;
     --concurrency) concurrency="$2"; shift 2 ;;
     --seed-concurrency) seed_concurrency="$2"; shift 2 ;;
+    --write-concurrency) write_concurrency="$2"; shift 2 ;;
     --output) output="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
@@ -124,6 +126,8 @@ lt() {
   fi
 }
 
+fmt() { awk -v v="$1" 'BEGIN { s = sprintf("%.0f", v); n = ""; while (length(s) > 3) { n = "," substr(s, length(s) - 2) n; s = substr(s, 1, length(s) - 3) } print s n }'; }
+
 value() { { grep -E "^$1=" "$report/values" 2>/dev/null || true; } | tail -n 1 | cut -d= -f2; }
 
 # What else is using the CPU right now: top's second sample (the first averages since boot).
@@ -132,6 +136,34 @@ machine_load() {
     NR == 1 { sub(/.*load average: /, ""); printf "load average %s; ", $0 }
     /^%Cpu/ { printf "%s; busiest: ", $0 }
     NR > 7 && NR <= 12 { printf "%s (pid %s) %s %%, ", $12, $1, $9 }'
+}
+
+# Resident memory of a process in bytes (VmRSS). With a server GC this includes heap not yet
+# collected, so memory per customer derived from it is an upper bound.
+rss() { awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$1/status"; }
+
+# silo_memory PROFILE BEFORE AFTER CUSTOMERS: one row of the silo memory table.
+silo_memory() {
+  local per; per="$(awk -v a="$3" -v b="$2" -v n="$4" 'BEGIN { printf "%.0f", (n > 0 ? (a - b) / n : 0) }')"
+  [[ -f "$report/silo-memory.rows" ]] || printf '%s\n%s\n' "| profile | gateway RSS before seed | gateway RSS after seed | customers seeded | bytes/customer (RSS growth) |" "| --- | --- | --- | --- | --- |" >"$report/silo-memory.rows"
+  echo "| $1 | $(fmt "$2") | $(fmt "$3") | $(fmt "$4") | $(fmt "$per") |" >>"$report/silo-memory.rows"
+  echo "$1.silo.bytes_per_customer=$per" >>"$report/values"
+}
+
+# ---- HOOK: tallies. TallyService.GetTallies is being added on main. To measure it: give the load
+# generator a `tallies` command (Scenarios/TalliesScenario.cs, modelled on UnaryScenario: target
+# `tallies` against the `noop` baseline, closed loop, same flags), add it to Program.cs, and add a
+# summary row below for the values "$profile.tallies.closed.rps" / "$profile.noop.closed.rps". This
+# function already runs it for each profile once the command exists (with the admin key, which may
+# read everything); until then it notes that tallies were not measured.
+run_tallies_scenario() {
+  local profile="$1"
+  if dotnet "$loadtest" 2>&1 | grep -qE '^ +tallies '; then
+    log "$profile: tallies vs no-op"
+    lt tallies --api-key "$admin_key" --label "$profile" --address "$gateway_url" --target noop,tallies --rounds 2 --concurrency "$concurrency" --duration "$((duration / 2))" --warmup "$warmup" --watch "$watch"
+  else
+    echo "- tallies ($profile): not measured; the load generator has no \`tallies\` command yet (see the hook in run.sh)." >>"$report/notes"
+  fi
 }
 
 started=$SECONDS
@@ -179,7 +211,9 @@ watch="gateway=$gateway_pid,redis=$redis_pid,postgres=$pg_pid"
 contacts="$work/contacts.csv"
 
 log "seed: $customers customers at concurrency $seed_concurrency"
+rss_before="$(rss "$gateway_pid")"
 lt seed --api-key "$service_key" --address "$gateway_url" --customers "$customers" --concurrency "$seed_concurrency" --contacts-out "$contacts" --watch "$watch"
+silo_memory production "$rss_before" "$(rss "$gateway_pid")" "$customers"
 log "rebuild of the whole cache (the gateway clears it first)"
 lt rebuild --api-key "$admin_key" --address "$gateway_url" --redis "$redis" --watch "$watch"
 lt redis-memory --redis "$redis" --baseline "$(value empty.redis.used_memory)" --customers "$(value production.rebuild.customers)"
@@ -198,6 +232,21 @@ lt scrub --api-key "$campaign_key" --address "$gateway_url" --contacts "$contact
 # Diagnostic: the same list split over 4 calls at once. If that is much faster, one call leaves the gateway idle.
 lt scrub --api-key "$campaign_key" --address "$gateway_url" --contacts "$contacts" --count "$scrub_count" --calls 4 --watch "$watch" "${probe[@]}"
 lt redis-raw --redis "$redis" --prefix "js:" --contacts "$contacts" --count "$scrub_count" --key-base64 "$key" --watch "$watch"
+write_seconds=$((duration / 4 > 3 ? duration / 4 : 3))
+log "durable writes vs a raw single-row PostgreSQL upsert, $write_concurrency clients"
+lt writes --api-key "$service_key" --address "$gateway_url" --contacts "$contacts" --target consent,objection,pg-raw \
+  --postgres "Host=127.0.0.1;Port=$pg_port;Username=jnt;Database=jnt_bench" --concurrency "$write_concurrency" --rounds 2 \
+  --duration "$write_seconds" --warmup 3 --watch "$watch"
+run_tallies_scenario production
+stop_gateway
+
+# A restarted silo has no grain in memory: every write to a random customer activates its grain
+# first (a storage read), as in a population that does not fit the silo's activation budget.
+start_gateway production-cold "$work/production" "${production[@]}" "${security[@]}" --Gateway:AdvertisedAddress=127.0.0.1 --Gateway:ClusterId=bench
+watch="gateway=$gateway_pid,redis=$redis_pid,postgres=$pg_pid"
+log "writes on a restarted silo: $write_concurrency clients on 256 customers (active after the warm-up; this also warms up the code) vs random customers (cold grains)"
+lt writes --api-key "$service_key" --label production-cold --address "$gateway_url" --contacts "$contacts" --target consent-hot,consent \
+  --concurrency "$write_concurrency" --duration "$write_seconds" --warmup 3 --watch "$watch"
 stop_gateway
 
 # ---------------------------------------------------------------- embedded profile
@@ -206,13 +255,19 @@ create_keys
 watch="gateway=$gateway_pid"
 embedded_contacts="$work/contacts-embedded.csv"
 log "embedded: seed $embedded_customers, no-op, check, scrub of $embedded_scrub_count"
+rss_before="$(rss "$gateway_pid")"
 lt seed --api-key "$service_key" --label embedded --address "$gateway_url" --customers "$embedded_customers" --concurrency "$seed_concurrency" --contacts-out "$embedded_contacts" --watch "$watch"
+silo_memory embedded "$rss_before" "$(rss "$gateway_pid")" "$embedded_customers"
 lt unary --api-key "$campaign_key" --label embedded --address "$gateway_url" --target noop,check --rounds 2 --contacts "$embedded_contacts" --concurrency "$concurrency" --duration "$((duration / 2))" --warmup "$warmup" --watch "$watch"
 for share in 2 4; do
   rate="$(awk -v r="$(value embedded.check.closed.rps)" -v s="$share" 'BEGIN { printf "%d", r / s }')"
   lt unary --api-key "$campaign_key" --label "embedded$( ((share == 4)) && echo -quarter)" --address "$gateway_url" --target check --contacts "$embedded_contacts" --rate "$rate" --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" --watch "$watch"
 done
 lt scrub --api-key "$campaign_key" --label embedded --address "$gateway_url" --contacts "$embedded_contacts" --count "$embedded_scrub_count" --watch "$watch"
+log "embedded: durable writes vs a raw single-row SQLite upsert, $write_concurrency clients"
+lt writes --api-key "$service_key" --label embedded --address "$gateway_url" --contacts "$embedded_contacts" --target consent,objection,sqlite-raw \
+  --sqlite "$work/raw-upsert.db" --concurrency "$write_concurrency" --rounds 2 --duration "$write_seconds" --warmup 3 --watch "$watch"
+run_tallies_scenario embedded
 stop_gateway
 
 # ---------------------------------------------------------------- report
@@ -222,7 +277,6 @@ load_after="$(machine_load)"
 # row SCENARIO RESULT BASELINE RATIO TARGET MET
 summary=""
 row() { summary+="| $1 | $2 | $3 | $4 | $5 | $6 |"$'\n'; }
-fmt() { awk -v v="$1" 'BEGIN { s = sprintf("%.0f", v); n = ""; while (length(s) > 3) { n = "," substr(s, length(s) - 2) n; s = substr(s, 1, length(s) - 3) } print s n }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 yes_if() { awk "BEGIN { exit !($1) }" && echo yes || echo "**no**"; }
 misses=""
@@ -259,6 +313,27 @@ for profile in production embedded; do
     [[ "$met" == yes ]] || misses+="- embedded bulk scrub: $(fmt "$scrub") contacts/s (target ≥ 300,000/s)."$'\n'
   fi
 done
+# Durable writes against the raw single-row upsert at the same concurrency (targets: ≥ 0.25 of raw, p99 < 20 ms).
+for profile in production embedded; do
+  raw_target=pg-raw; raw_name="raw Npgsql upserts"
+  [[ "$profile" == embedded ]] && { raw_target=sqlite-raw; raw_name="raw SQLite upserts"; }
+  raw="$(value $profile.write.$raw_target.rps)"
+  for write in consent objection; do
+    rps="$(value $profile.write.$write.rps)"; p99="$(value $profile.write.$write.p99_ms)"
+    [[ -n "$rps" ]] || continue
+    r="$(ratio "$rps" "$raw")"; met="$(yes_if "$r >= 0.25 && $p99 < 20")"
+    row "$profile: durable $write writes, $write_concurrency clients" "$(fmt "$rps") writes/s, p99 $(awk -v v="$p99" 'BEGIN { printf "%.1f", v }') ms" "$(fmt "$raw") $raw_name/s, p99 $(awk -v v="$(value $profile.write.$raw_target.p99_ms)" 'BEGIN { printf "%.1f", v }') ms" "$r" "≥ 0.25 and p99 < 20 ms" "$met"
+    [[ "$met" == yes ]] || misses+="- $profile durable $write writes: $(fmt "$rps")/s is $r × the $raw_name' $(fmt "$raw")/s, p99 $(awk -v v="$p99" 'BEGIN { printf "%.1f", v }') ms (target ≥ 0.25 and p99 < 20 ms)."$'\n'
+  done
+done
+cold="$(value production-cold.write.consent.rps)"; hot="$(value production-cold.write.consent-hot.rps)"
+if [[ -n "$cold" ]]; then
+  row "production, restarted silo: consent writes to random customers (grains not in memory)" "$(fmt "$cold") writes/s, p99 $(awk -v v="$(value production-cold.write.consent.p99_ms)" 'BEGIN { printf "%.1f", v }') ms" "$(fmt "$hot") writes/s to 256 active customers, p99 $(awk -v v="$(value production-cold.write.consent-hot.p99_ms)" 'BEGIN { printf "%.1f", v }') ms" "$(ratio "$cold" "$hot")" "(diagnostic)" "-"
+fi
+for profile in production embedded; do
+  per="$(value $profile.silo.bytes_per_customer)"
+  [[ -n "$per" ]] && row "$profile: gateway memory per seeded customer (RSS growth over the seed)" "$(fmt "$per") bytes/customer" "RSS before the seed" "-" "-" "-"
+done
 row "production: seed through the API" "$(fmt "$(value production.seed.customers_per_second)") customers/s ($(fmt "$(value production.seed.writes_per_second)") writes/s)" "-" "-" "-" "-"
 row "production: cache rebuild from empty (RebuildCache)" "$(fmt "$(value production.rebuild.customers_per_second)") customers/s ($(awk -v v="$(value production.rebuild.seconds)" 'BEGIN { printf "%.1f", v }') s)" "-" "-" "-" "-"
 row "production: Redis memory after the rebuild" "$(fmt "$(value production.redis.bytes_per_customer)") bytes/customer" "used_memory of the empty server" "-" "-" "-"
@@ -287,6 +362,9 @@ mkdir -p "$(dirname "$output")"
   echo "| OS | $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r) |"
   echo "| .NET | SDK $(dotnet --version) |"
   echo "| Gateway source | $source_rev (built in Release at the start of the run) |"
+  echo "| Packages | $(pkg() { grep -oE "<$1>[^<]+|Include=\"$1\" Version=\"[^\"]+" "$repo/Directory.Packages.props" | head -n 1 | grep -oE '[0-9][0-9.]*[0-9]$'; }
+    echo "Orleans $(pkg OrleansVersion), Grpc.AspNetCore $(pkg GrpcVersion), StackExchange.Redis $(pkg StackExchange.Redis), Npgsql $(pkg Npgsql), Microsoft.Data.Sqlite $(pkg Microsoft.Data.Sqlite)") |"
+  echo "| Gateway runtime settings | $(grep -oE '"System.GC.[A-Za-z]+": [a-z]+' "$(dirname "$server")/Jnt.Consent.Server.runtimeconfig.json" | tr -d '"' | paste -sd, - | sed 's/,/, /g') (runtimeconfig.json) |"
   echo "| PostgreSQL | $("$(dirname "$(readlink -f "$(command -v initdb)")")/postgres" --version | sed 's/^postgres //') (fsync and synchronous_commit on, as \`scripts/test-services.sh\` starts it) |"
   echo "| Redis | $(redis-server --version | awk '{ print $3 }' | sed 's/v=//') (no persistence) |"
   echo "| Load before | $load_before |"
@@ -322,12 +400,14 @@ mkdir -p "$(dirname "$output")"
   fi
   echo "A 1,000,000-customer seed at the measured rate would take about $extrapolation min (extrapolated from this run's $(fmt "$seed_rate") customers/s, not measured)."
   echo
-  for table in seed rebuild memory unary scrub cpu-production cpu-embedded; do
+  for table in seed rebuild memory silo-memory unary scrub writes cpu-production cpu-embedded; do
     [[ -f "$report/$table.rows" ]] || continue
     case "$table" in
       seed) echo "## Seeding" ;;
       rebuild) echo "## Cache rebuild" ;;
       memory) echo "## Redis memory" ;;
+      silo-memory) echo "## Gateway memory (the silo's resident memory before and after the seed)" ;;
+      writes) echo "## Durable writes and their baselines" ;;
       unary) echo "## Unary RPCs" ;;
       scrub) echo "## Bulk scrub and its baselines" ;;
       cpu-production) echo "## CPU during each measurement, production (cores = CPU seconds per second)" ;;

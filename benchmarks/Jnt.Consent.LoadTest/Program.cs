@@ -8,6 +8,8 @@ const string Usage = """
       scrub         --address URL --contacts PATH --count N [--calls K] [--campaign ID]
       redis-raw     --redis HOST:PORT --contacts PATH --count N --key-base64 K [--prefix P] [--modes hget,smismember,script,script-parallel] [--in-flight W]
       rebuild       --address URL [--redis HOST:PORT] [--prefix P]
+      writes        --target consent|objection|pg-raw|sqlite-raw[,...] [--address URL --contacts PATH] [--postgres CONNSTR] [--sqlite PATH]
+                    [--concurrency C (8)] [--duration S] [--warmup S] [--rounds R]
       redis-memory  --redis HOST:PORT [--baseline BYTES --customers N]
       tallies       --address URL --api-key ANALYST_KEY --service-key KEY --postgres CONNSTR --customers N [--queries Q] [--concurrency C] [--writers W] [--write-seconds S]
       create-key    --address URL --api-key ADMIN_KEY --name NAME --role campaign|service|analyst|admin
@@ -30,6 +32,7 @@ try
         "scrub" => await ScrubScenario.RunAsync(command),
         "redis-raw" => await RedisRawScenario.RunAsync(command),
         "rebuild" => await RebuildScenario.RunAsync(command),
+        "writes" => await WritesScenario.RunAsync(command),
         "redis-memory" => await RedisMemoryScenario.RunAsync(command),
         "create-key" => await CreateKeyScenario.RunAsync(command),
         "tallies" => await TalliesScenario.RunAsync(command),

@@ -68,11 +68,16 @@ public sealed class CpuSampler
                 return (part[..eq], pid);
             })];
 
-    /// <summary>utime + stime of one process, in clock ticks; 0 if it is gone.</summary>
+    /// <summary>
+    /// utime + stime of one process, plus cutime + cstime (its children that have exited and been
+    /// waited for), in clock ticks; 0 if it is gone. Without the latter, a child that exits between
+    /// two samples (a PostgreSQL backend closing) would take its CPU time out of the second sample
+    /// and the process would show negative cores.
+    /// </summary>
     private static long ProcessTicks(int pid)
     {
         var fields = StatFields(pid);
-        return fields is null ? 0 : long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return fields is null ? 0 : fields[11..15].Sum(f => long.Parse(f, CultureInfo.InvariantCulture));
     }
 
     private static Dictionary<int, long> ChildrenByParent()

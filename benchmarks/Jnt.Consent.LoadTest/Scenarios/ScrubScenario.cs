@@ -78,6 +78,11 @@ public static class ScrubScenario
         return complete ? 0 : 1;
     }
 
+    /// <summary>Items written between flushes of the request stream.</summary>
+    private const int FlushEvery = 256;
+
+    private static readonly Grpc.Core.WriteOptions BufferedWrite = new(WriteFlags.BufferHint);
+
     private static async Task<ScrubPartResult> ScrubPart(SuppressionService.SuppressionServiceClient client, CheckRequests requests, string campaign,
         long from, long to, Stopwatch stopwatch)
     {
@@ -86,8 +91,10 @@ public static class ScrubScenario
         var writing = Task.Run(async () =>
         {
             await call.RequestStream.WriteAsync(new CheckBatchRequest { Header = new BatchHeader { CampaignId = campaign } });
+            // As a campaign tool would: flush every FlushEvery items, not after each (BufferHint).
             for (var i = from; i < to; i++)
             {
+                call.RequestStream.WriteOptions = (i - from + 1) % FlushEvery == 0 || i == to - 1 ? null : BufferedWrite;
                 await call.RequestStream.WriteAsync(new CheckBatchRequest
                 {
                     Item = new CheckItem { CorrelationId = i.ToString(CultureInfo.InvariantCulture), Check = requests.ForScrub(i) },

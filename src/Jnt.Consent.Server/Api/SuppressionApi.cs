@@ -24,6 +24,11 @@ public sealed class SuppressionApi(
     /// <summary>Items answered per cache round trip in a batch.</summary>
     public const int BatchSize = 512;
 
+    /// <summary>Batches of one scrub being checked at once. With one in flight the gateway waited for
+    /// each cache read before reading on, and the cache waited for the gateway: a scrub used less
+    /// than the machine (4 calls at once were 1.57 times as fast as one).</summary>
+    public const int BatchesInFlight = 4;
+
     public override async Task<CheckResponse> Check(CheckRequest request, ServerCallContext context)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -59,79 +64,97 @@ public sealed class SuppressionApi(
 
         var run = new BatchRun();
         var first = true;
-        var pending = new List<(string CorrelationId, CheckItem Item)>(BatchSize);
-        var answers = new List<CheckBatchResponse>(BatchSize);
-        while (await queue.Reader.WaitToReadAsync(cancellationToken))
+        // Batches being checked, oldest first; their answers are written in that order. Items
+        // refused at validation are answered with the batch they arrived in.
+        var inFlight = new Queue<(List<CheckBatchResponse> Refused, List<string> CorrelationIds, Task<ContactDecision[]>? Decisions, long Started)>(BatchesInFlight + 1);
+        var pending = new List<CheckItem>(BatchSize);
+        var correlationIds = new List<string>(BatchSize);
+        var refused = new List<CheckBatchResponse>();
+        try
         {
-            while (pending.Count < BatchSize && queue.Reader.TryRead(out var message))
+            while (await queue.Reader.WaitToReadAsync(cancellationToken))
             {
-                if (message.MessageCase == CheckBatchRequest.MessageOneofCase.Header)
+                while (pending.Count + refused.Count < BatchSize && queue.Reader.TryRead(out var message))
                 {
-                    if (!first)
+                    if (message.MessageCase == CheckBatchRequest.MessageOneofCase.Header)
                     {
-                        throw FieldErrors.ForField("header", "a header may only be the first message");
+                        if (!first)
+                        {
+                            throw FieldErrors.ForField("header", "a header may only be the first message");
+                        }
+                        if (message.Header.CampaignId is not { Length: > 0 and <= 128 } campaign || campaign.Any(char.IsControl))
+                        {
+                            throw FieldErrors.ForField("header.campaign_id", "must be 1-128 characters without control characters");
+                        }
+                        run.CampaignId = campaign;
                     }
-                    if (message.Header.CampaignId is not { Length: > 0 and <= 128 } campaign || campaign.Any(char.IsControl))
+                    else if (message.MessageCase == CheckBatchRequest.MessageOneofCase.Item)
                     {
-                        throw FieldErrors.ForField("header.campaign_id", "must be 1-128 characters without control characters");
+                        if (++run.Items > options.Value.MaxBatchItems)
+                        {
+                            throw new RpcException(new Grpc.Core.Status(StatusCode.ResourceExhausted,
+                                $"a batch may hold at most {options.Value.MaxBatchItems} items (Gateway:MaxBatchItems); split the list"));
+                        }
+                        var correlationId = message.Item.CorrelationId;
+                        var errors = new FieldErrors();
+                        CheckItem? item = null;
+                        if (correlationId.Length > 128)
+                        {
+                            errors.Add("correlation_id", "must be at most 128 characters");
+                            correlationId = correlationId[..128];
+                        }
+                        else if (message.Item.Check is null)
+                        {
+                            errors.Add("check", "is required");
+                        }
+                        else
+                        {
+                            item = reader.Read(message.Item.Check, errors, "check.");
+                        }
+                        if (item is null || errors.HasErrors)
+                        {
+                            refused.Add(new CheckBatchResponse { CorrelationId = correlationId, Error = errors.FirstAsItemError() });
+                            run.Errors++;
+                            run.Digest(default, known: false);
+                        }
+                        else
+                        {
+                            pending.Add(item);
+                            correlationIds.Add(correlationId);
+                            // Digest in arrival order, whatever the batch boundaries.
+                            run.Digest(item.Subject.Hash, known: true);
+                        }
                     }
-                    run.CampaignId = campaign;
+                    first = false;
                 }
-                else if (message.MessageCase == CheckBatchRequest.MessageOneofCase.Item)
+                if (pending.Count == 0 && refused.Count == 0)
                 {
-                    if (++run.Items > options.Value.MaxBatchItems)
-                    {
-                        throw new RpcException(new Grpc.Core.Status(StatusCode.ResourceExhausted,
-                            $"a batch may hold at most {options.Value.MaxBatchItems} items (Gateway:MaxBatchItems); split the list"));
-                    }
-                    var correlationId = message.Item.CorrelationId;
-                    var errors = new FieldErrors();
-                    CheckItem? item = null;
-                    if (correlationId.Length > 128)
-                    {
-                        errors.Add("correlation_id", "must be at most 128 characters");
-                        correlationId = correlationId[..128];
-                    }
-                    else if (message.Item.Check is null)
-                    {
-                        errors.Add("check", "is required");
-                    }
-                    else
-                    {
-                        item = reader.Read(message.Item.Check, errors, "check.");
-                    }
-                    if (item is null || errors.HasErrors)
-                    {
-                        answers.Add(new CheckBatchResponse { CorrelationId = correlationId, Error = errors.FirstAsItemError() });
-                        run.Errors++;
-                        run.Digest(null);
-                    }
-                    else
-                    {
-                        pending.Add((correlationId, item));
-                        // Digest in arrival order, whatever the batch boundaries.
-                        run.Digest(item.Subject.Hash.ToArray());
-                    }
+                    continue;
                 }
-                first = false;
+                // Start this batch's check, then read on while it runs. The oldest batch's answers
+                // are written when the window is full, and every batch's when nothing more has
+                // arrived for now: a client may wait for answers before it sends more.
+                inFlight.Enqueue((refused, correlationIds, pending.Count > 0 ? checker.CheckAsync(pending, cancellationToken) : null, System.Diagnostics.Stopwatch.GetTimestamp()));
+                pending = new List<CheckItem>(BatchSize);
+                correlationIds = new List<string>(BatchSize);
+                refused = [];
+                while (inFlight.Count >= BatchesInFlight || (inFlight.Count > 0 && queue.Reader.Count == 0))
+                {
+                    await WriteAnswersAsync(inFlight.Dequeue(), run, responseStream);
+                }
             }
-            if (pending.Count > 0)
+            while (inFlight.Count > 0)
             {
-                var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                var decisions = await checker.CheckAsync(pending.ConvertAll(p => p.Item), cancellationToken);
-                Observability.GatewayMetrics.Checked(decisions, "batch", started);
-                for (var i = 0; i < decisions.Length; i++)
-                {
-                    answers.Add(new CheckBatchResponse { CorrelationId = pending[i].CorrelationId, Result = ToProto(decisions[i]) });
-                    run.Count(decisions[i]);
-                }
-                pending.Clear();
+                await WriteAnswersAsync(inFlight.Dequeue(), run, responseStream);
             }
-            foreach (var answer in answers)
+        }
+        finally
+        {
+            // A failed call leaves checks running: observe them, so none is left unobserved.
+            foreach (var (_, _, decisions, _) in inFlight)
             {
-                await responseStream.WriteAsync(answer, cancellationToken);
+                _ = decisions?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             }
-            answers.Clear();
         }
         await reading;
 
@@ -142,6 +165,8 @@ public sealed class SuppressionApi(
             await receipts.SaveAsync(receipt, cancellationToken);
             summary.ReceiptId = receipt.ReceiptId;
         }
+        // The summary ends the call: flushed, whatever the last batch's writes left set.
+        responseStream.WriteOptions = null;
         await responseStream.WriteAsync(new CheckBatchResponse { Summary = summary }, cancellationToken);
     }
 
@@ -172,6 +197,41 @@ public sealed class SuppressionApi(
         view.ListVersions.AddRange(receipt.ListVersions);
         return view;
     }
+
+    /// <summary>
+    /// Writes one batch's answers. All but the last are written with BufferHint (no flush), so a
+    /// batch of 512 answers goes out in a few large socket writes instead of 512 small ones.
+    /// </summary>
+    private static async Task WriteAnswersAsync(
+        (List<CheckBatchResponse> Refused, List<string> CorrelationIds, Task<ContactDecision[]>? Decisions, long Started) batch,
+        BatchRun run,
+        IServerStreamWriter<CheckBatchResponse> responseStream)
+    {
+        var decisions = batch.Decisions is null ? [] : await batch.Decisions;
+        if (decisions.Length > 0)
+        {
+            Observability.GatewayMetrics.Checked(decisions, "batch", batch.Started);
+        }
+        var total = batch.Refused.Count + decisions.Length;
+        var written = 0;
+        foreach (var answer in batch.Refused)
+        {
+            await WriteAsync(answer);
+        }
+        for (var i = 0; i < decisions.Length; i++)
+        {
+            run.Count(decisions[i]);
+            await WriteAsync(new CheckBatchResponse { CorrelationId = batch.CorrelationIds[i], Result = ToProto(decisions[i]) });
+        }
+
+        Task WriteAsync(CheckBatchResponse answer)
+        {
+            responseStream.WriteOptions = ++written < total ? BufferedWrite : null;
+            return responseStream.WriteAsync(answer);
+        }
+    }
+
+    private static readonly Grpc.Core.WriteOptions BufferedWrite = new(WriteFlags.BufferHint);
 
     public static CheckResponse ToProto(ContactDecision decision) => new()
     {
@@ -206,8 +266,20 @@ public sealed class SuppressionApi(
             reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
         }
 
-        /// <summary>Adds one item's keyed hash (or a marker for a malformed item) to the digest.</summary>
-        public void Digest(byte[]? hash) => digest.AppendData(hash ?? new byte[HashKey.Length]);
+        /// <summary>Adds one item's keyed hash (or, not known, a marker of zeros for a malformed item) to the digest.</summary>
+        public void Digest(HashKey hash, bool known)
+        {
+            Span<byte> bytes = stackalloc byte[HashKey.Length];
+            if (known)
+            {
+                hash.CopyTo(bytes);
+            }
+            else
+            {
+                bytes.Clear();
+            }
+            digest.AppendData(bytes);
+        }
 
         public async Task<CampaignReceiptRecord> ToReceipt(string campaignId, string caller, DateTimeOffset now, ProhibitionListStore lists, CancellationToken cancellationToken)
         {

@@ -33,9 +33,17 @@ public sealed partial class SuppressionChecker(
         CacheReadResult? cached = null;
         if (!health.Suspect)
         {
+            var queries = new CacheQuery[items.Count];
+            for (var i = 0; i < queries.Length; i++)
+            {
+                queries[i] = items[i].Subject.ToQuery();
+            }
             try
             {
-                cached = await cache.ReadAsync([.. items.Select(i => i.Subject.ToQuery())], cancellationToken);
+                // One atomic read answers everything, the list masks of the customers behind a
+                // contact point included (a post check by email must see the customer's address
+                // on the Robinson post list).
+                cached = await cache.ReadAsync(queries, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -43,59 +51,22 @@ public sealed partial class SuppressionChecker(
             }
         }
         var now = time.GetUtcNow();
+        // Suspect is read again after the read: a write-through that failed meanwhile must not be missed.
         if (cached is { Ready: true } && !health.Suspect)
         {
-            var ownerMasks = await OwnerListMasks(cached, cancellationToken);
-            if (ownerMasks is not null)
+            var decisions = new ContactDecision[items.Count];
+            for (var i = 0; i < items.Count; i++)
             {
-                var decisions = new ContactDecision[items.Count];
-                for (var i = 0; i < items.Count; i++)
-                {
-                    decisions[i] = Decide(items[i], cached.Answers[i], ownerMasks, now);
-                }
-                Observability.GatewayMetrics.AnsweredFromCache(items.Count);
-                return decisions;
+                decisions[i] = Decide(items[i], cached.Answers[i], now);
             }
+            Observability.GatewayMetrics.AnsweredFromCache(items.Count);
+            return decisions;
         }
         Observability.GatewayMetrics.AnsweredFromStorage(items.Count, health.Suspect, cached?.Ready);
         return await FromDurableStore(items, now, cancellationToken);
     }
 
-    /// <summary>
-    /// For a check by email or phone, the external lists that hold any contact point of the customers
-    /// behind it count too (a post check by email must see the customer's address on the Robinson
-    /// post list): one more read, of those customers. Null if the cache stopped vouching meanwhile.
-    /// </summary>
-    private async Task<Dictionary<HashKey, int>?> OwnerListMasks(CacheReadResult first, CancellationToken cancellationToken)
-    {
-        var owners = first.Answers.Where(a => a.Known).SelectMany(a => a.Customers).Select(c => c.Customer).Distinct().ToList();
-        var masks = new Dictionary<HashKey, int>();
-        if (owners.Count == 0)
-        {
-            return masks;
-        }
-        CacheReadResult second;
-        try
-        {
-            second = await cache.ReadAsync([.. owners.Select(o => new CacheQuery(QueryKind.Customer, o))], cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            CacheUnreadable(logger, ex.GetType().Name);
-            return null;
-        }
-        if (!second.Ready || second.Epoch != first.Epoch)
-        {
-            return null;
-        }
-        for (var i = 0; i < owners.Count; i++)
-        {
-            masks[owners[i]] = second.Answers[i].ListChannelMask;
-        }
-        return masks;
-    }
-
-    private static ContactDecision Decide(CheckItem item, CacheAnswer answer, Dictionary<HashKey, int> ownerMasks, DateTimeOffset now)
+    private static ContactDecision Decide(CheckItem item, CacheAnswer answer, DateTimeOffset now)
     {
         var bit = 1 << (int)item.Channel;
         var listed = (answer.ListChannelMask & bit) != 0;
@@ -108,8 +79,13 @@ public sealed partial class SuppressionChecker(
         {
             return ConsentDecisionTable.Decide(Unlinked(item, listed));
         }
+        if (answer.Customers.Count == 1)
+        {
+            var only = answer.Customers[0];
+            return DecideForCustomer(item, only.Entry, listed || (only.ListChannelMask & bit) != 0, now);
+        }
         return ContactDecision.MostRestrictive(answer.Customers.Select(c =>
-            DecideForCustomer(item, c.Entry, listed || (ownerMasks.GetValueOrDefault(c.Customer) & bit) != 0, now)));
+            DecideForCustomer(item, c.Entry, listed || (c.ListChannelMask & bit) != 0, now)));
     }
 
     private static ContactDecision DecideForCustomer(CheckItem item, byte[]? entry, bool listed, DateTimeOffset now) =>

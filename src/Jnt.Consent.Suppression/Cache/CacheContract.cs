@@ -19,8 +19,14 @@ public enum QueryKind
 /// <summary>One lookup. For a contact query, <see cref="ContactKind"/> says which lists apply.</summary>
 public readonly record struct CacheQuery(QueryKind Kind, HashKey Key, ContactKind ContactKind = ContactKind.Email);
 
-/// <summary>A linked customer and its entry (null: the customer is linked but has no entry).</summary>
-public readonly record struct CachedCustomer(HashKey Customer, byte[]? Entry);
+/// <summary>
+/// A linked customer and its entry (null: the customer is linked but has no entry).
+/// <para>ListChannelMask: OR of the channel masks of the current external lists that contain any
+/// of this customer's contact points of the list's kind (0 when it has no entry). Read in the same
+/// atomic step as the entry, so a check by email sees the customer's phone on a list without a
+/// second round trip.</para>
+/// </summary>
+public readonly record struct CachedCustomer(HashKey Customer, byte[]? Entry, int ListChannelMask = 0);
 
 /// <summary>
 /// The cache's answer to one query.

@@ -224,14 +224,8 @@ public sealed class InProcessSuppressionCache : ISuppressionCache
         {
             return new CacheAnswer(false, [new CachedCustomer(customer, null)], 0);
         }
-        var mask = 0;
-        int count = entry[CacheEntryChecks.VersionLength];
-        for (var i = 0; i < count; i++)
-        {
-            var offset = CacheEntryChecks.VersionLength + 1 + (i * CacheEntryChecks.ContactLength);
-            mask = ListMask(currentLists, (ContactKind)entry[offset], new HashKey(entry.AsSpan(offset + 1, HashKey.Length)), mask);
-        }
-        return new CacheAnswer(true, [new CachedCustomer(customer, (byte[])entry.Clone())], mask);
+        var mask = CustomerListMask(entry, currentLists);
+        return new CacheAnswer(true, [new CachedCustomer(customer, (byte[])entry.Clone(), mask)], mask);
     }
 
     private CacheAnswer AnswerContact(CacheQuery query, ActiveList[] currentLists)
@@ -245,9 +239,28 @@ public sealed class InProcessSuppressionCache : ISuppressionCache
         var found = new CachedCustomer[linked.Length];
         for (var i = 0; i < linked.Length; i++)
         {
-            found[i] = new CachedCustomer(linked[i], customers.TryGetValue(linked[i], out var customerEntry) ? (byte[])customerEntry.Clone() : null);
+            found[i] = customers.TryGetValue(linked[i], out var customerEntry)
+                ? new CachedCustomer(linked[i], (byte[])customerEntry.Clone(), CustomerListMask(customerEntry, currentLists))
+                : new CachedCustomer(linked[i], null);
         }
         return new CacheAnswer(true, found, mask);
+    }
+
+    /// <summary>The lists holding any of the contact points a customer entry names.</summary>
+    private static int CustomerListMask(byte[] entry, ActiveList[] currentLists)
+    {
+        var mask = 0;
+        if (currentLists.Length == 0)
+        {
+            return mask;
+        }
+        int count = entry[CacheEntryChecks.VersionLength];
+        for (var i = 0; i < count; i++)
+        {
+            var offset = CacheEntryChecks.VersionLength + 1 + (i * CacheEntryChecks.ContactLength);
+            mask = ListMask(currentLists, (ContactKind)entry[offset], new HashKey(entry.AsSpan(offset + 1, HashKey.Length)), mask);
+        }
+        return mask;
     }
 
     private static int ListMask(ActiveList[] currentLists, ContactKind kind, HashKey contact, int mask)

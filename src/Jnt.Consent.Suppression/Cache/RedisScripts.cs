@@ -87,21 +87,26 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// The whole check path in one atomic step. ARGV[1] the key prefix; ARGV[2] customer buckets;
-    /// ARGV[3] contact buckets; ARGV[4..] queries of 13 bytes: a byte (0 = customer, else the
-    /// contact kind of a contact query) and the 12-byte hash.
-    /// <para>Returns { ready (1/0), epoch (string), then per query: customer query { mask, entry },
-    /// contact query { mask, contact entry, entry of each linked customer... } }. A missing entry is
-    /// the empty string (entries are never empty): Lua false would become nil in RESP2 but a boolean
-    /// in RESP3.</para>
+    /// The whole check path in one atomic step, list masks of linked customers included, so a check
+    /// needs one round trip. ARGV[1] the key prefix; ARGV[2] customer buckets; ARGV[3] contact
+    /// buckets; ARGV[4..] queries of 13 bytes: a byte (0 = customer, else the contact kind of a
+    /// contact query) and the 12-byte hash.
+    /// <para>Returns one flat array (cheaper for Redis to build and send than nested ones):
+    /// ready (1/0), epoch (string), then per query: customer query: mask, entry; contact query:
+    /// mask, contact entry, then per customer the contact entry links (the reader knows how many
+    /// from the entry): that customer's entry, its list mask. A missing entry is the empty string
+    /// (entries are never empty): Lua false would become nil in RESP2 but a boolean in RESP3. A
+    /// customer's list mask is the OR of the masks of the current lists holding any of the contact
+    /// points its entry names.</para>
     /// </summary>
     public const string Read = """
         local prefix = ARGV[1]
         local customerBuckets, contactBuckets = tonumber(ARGV[2]), tonumber(ARGV[3])
         local meta = redis.call('HMGET', prefix .. 'meta', 'state', 'epoch')
         local out = { meta[1] == 'ready' and 1 or 0, meta[2] or '0' }
+        local n = 2
 
-        local listsByKind = {}
+        local listsByKind = nil
         local raw = redis.call('HGETALL', prefix .. 'lists')
         for i = 1, #raw, 2 do
           local version, kind, mask = string.match(raw[i + 1], '^(%d+):(%d+):(%d+)$')
@@ -109,6 +114,7 @@ internal static class RedisScripts
             return redis.error_reply('malformed entry for list ' .. raw[i])
           end
           kind = tonumber(kind)
+          listsByKind = listsByKind or {}
           local lists = listsByKind[kind]
           if not lists then
             lists = {}
@@ -130,6 +136,17 @@ internal static class RedisScripts
           return mask
         end
 
+        local function customerMask(entry)
+          local mask = 0
+          if entry and listsByKind then
+            for c = 0, string.byte(entry, 5) - 1 do
+              local at = 6 + 13 * c
+              mask = listMask(string.byte(entry, at), string.sub(entry, at + 1, at + 12), mask)
+            end
+          end
+          return mask
+        end
+
         local customerPrefix, contactPrefix = prefix .. 'c:', prefix .. 'k:'
         local function customerEntry(hash)
           local b1, b2 = string.byte(hash, 1, 2)
@@ -142,24 +159,23 @@ internal static class RedisScripts
           local hash = string.sub(query, 2, 13)
           if kind == 0 then
             local entry = customerEntry(hash)
-            local mask = 0
-            if entry then
-              for c = 0, string.byte(entry, 5) - 1 do
-                local at = 6 + 13 * c
-                mask = listMask(string.byte(entry, at), string.sub(entry, at + 1, at + 12), mask)
-              end
-            end
-            out[#out + 1] = { mask, entry or '' }
+            out[n + 1] = customerMask(entry)
+            out[n + 2] = entry or ''
+            n = n + 2
           else
             local b1, b2 = string.byte(hash, 1, 2)
             local entry = redis.call('HGET', contactPrefix .. ((b1 * 256 + b2) % contactBuckets), hash)
-            local answer = { listMask(kind, hash, 0), entry or '' }
+            out[n + 1] = listsByKind and listMask(kind, hash, 0) or 0
+            out[n + 2] = entry or ''
+            n = n + 2
             if entry then
               for c = 0, (string.len(entry) - 4) / 12 - 1 do
-                answer[#answer + 1] = customerEntry(string.sub(entry, 5 + 12 * c, 16 + 12 * c)) or ''
+                local linked = customerEntry(string.sub(entry, 5 + 12 * c, 16 + 12 * c))
+                out[n + 1] = linked or ''
+                out[n + 2] = customerMask(linked)
+                n = n + 2
               end
             end
-            out[#out + 1] = answer
           end
         end
         return out

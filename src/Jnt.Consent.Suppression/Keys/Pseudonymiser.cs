@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -20,13 +21,23 @@ public sealed class Pseudonymiser
 
     private readonly byte[] key;
 
+    // One HMAC per thread, reset after each digest: one-shot HMACSHA256.HashData sets up a new
+    // OpenSSL MAC context for every value it hashes (about 1.5 µs), and a scrub hashes every item.
+    // Tagged with the key array it was keyed with: a pseudonymiser with another key replaces it.
+    [ThreadStatic]
+    private static IncrementalHash? threadHmac;
+
+    [ThreadStatic]
+    private static byte[]? threadHmacKey;
+
     public Pseudonymiser(byte[] key)
     {
         if (key.Length < 32)
         {
             throw new ArgumentException("The pseudonymisation key must be at least 32 bytes.", nameof(key));
         }
-        this.key = key;
+        // A private copy: the per-thread HMACs are keyed once, so the key must not change under them.
+        this.key = key.ToArray();
     }
 
     /// <summary>Grain key of the contact index entry for an email address.</summary>
@@ -77,9 +88,36 @@ public sealed class Pseudonymiser
         return string.Create(CultureInfo.InvariantCulture, $"{Collapse(street)}|{postalCode.Trim()}|{countryCode}");
     }
 
-    private byte[] Digest(string domain, string value) =>
-        // The domain label keeps an email and a phone with the same text from sharing a hash.
-        HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(domain + "\n" + value));
+    /// <summary>HMAC-SHA-256 of the UTF-8 of <c>domain + "\n" + value</c>. The domain label keeps an
+    /// email and a phone with the same text from sharing a hash.</summary>
+    private byte[] Digest(string domain, string value)
+    {
+        var length = Encoding.UTF8.GetMaxByteCount(domain.Length + 1 + value.Length);
+        byte[]? rented = null;
+        var input = length <= 1024 ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            var written = Encoding.UTF8.GetBytes(domain, input);
+            input[written++] = (byte)'\n';
+            written += Encoding.UTF8.GetBytes(value, input[written..]);
+            if (!ReferenceEquals(threadHmacKey, key))
+            {
+                threadHmac?.Dispose();
+                threadHmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+                threadHmacKey = key;
+            }
+            var mac = threadHmac!;
+            mac.AppendData(input[..written]);
+            return mac.GetHashAndReset();
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+            }
+        }
+    }
 
     private string Hex(string domain, string value) => Convert.ToHexStringLower(Digest(domain, value));
 }

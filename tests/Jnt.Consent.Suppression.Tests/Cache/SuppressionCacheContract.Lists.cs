@@ -55,6 +55,26 @@ public abstract partial class SuppressionCacheContract
     }
 
     [Fact]
+    public async Task A_contact_query_reports_the_lists_holding_each_linked_customers_other_contact_points()
+    {
+        // A check by email must see the customer's phone on a list, in the same read.
+        var (email, phone, listedCustomer, otherCustomer, missingCustomer) = (NewKey(), NewKey(), NewKey(), NewKey(), NewKey());
+        await Cache.PutCustomerAsync(listedCustomer, Customer(1, (ContactKind.Email, email), (ContactKind.Phone, phone)));
+        await Cache.PutCustomerAsync(otherCustomer, Customer(1, (ContactKind.Email, email)));
+        await Cache.PutContactAsync(email, Contact(1, listedCustomer, otherCustomer, missingCustomer));
+        await LoadAndActivateAsync(new("robinson-phone", ContactKind.Phone, PhoneAndAutomatedCall, 1), phone);
+
+        var answer = Assert.Single((await Cache.ReadAsync([ByContact(email)])).Answers);
+
+        Assert.Equal(0, answer.ListChannelMask);
+        Assert.Equal([listedCustomer, otherCustomer, missingCustomer], answer.Customers.Select(c => c.Customer));
+        Assert.Equal([PhoneAndAutomatedCall, 0, 0], answer.Customers.Select(c => c.ListChannelMask));
+        Assert.Null(answer.Customers[2].Entry);
+        var byCustomer = Assert.Single((await Cache.ReadAsync([ByCustomer(listedCustomer)])).Answers);
+        Assert.Equal(PhoneAndAutomatedCall, Assert.Single(byCustomer.Customers).ListChannelMask);
+    }
+
+    [Fact]
     public async Task An_unknown_contact_point_on_a_list_is_still_suppressed_by_it()
     {
         var unsubscribed = NewKey();
