@@ -4,11 +4,12 @@
 # Writes benchmarks/results/<date>-e2e-<N>.md. See benchmarks/README.md ("End-to-end benchmark").
 #
 #   benchmarks/run.sh [--customers N] [--embedded-customers M] [--duration S] [--concurrency C]
-#                     [--seed-concurrency C] [--write-concurrency C] [--output FILE] [--keep]
+#                     [--seed-concurrency C] [--write-concurrency C] [--tally-customers N] [--output FILE] [--keep]
 set -euo pipefail
 
 command_line="benchmarks/run.sh${*:+ $*}"
 customers=1000000
+tally_customers=""
 embedded_customers=""
 duration=20
 warmup=5
@@ -20,6 +21,7 @@ keep=0
 while (($#)); do
   case "$1" in
     --customers) customers="$2"; shift 2 ;;
+    --tally-customers) tally_customers="$2"; shift 2 ;;
     --embedded-customers) embedded_customers="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --concurrency) concurrency="$2"; shift 2 ;;
@@ -32,6 +34,7 @@ while (($#)); do
 done
 # Seeding SQLite through the API runs at a few hundred customers/s here: a smaller population keeps
 # the 100k run within its time budget.
+tally_customers="${tally_customers:-$customers}"
 embedded_customers="${embedded_customers:-$((customers < 10000 ? customers : 10000))}"
 scrub_count=$((customers * 10 < 1000000 ? customers * 10 : 1000000))
 embedded_scrub_count=$((embedded_customers * 10 < 1000000 ? embedded_customers * 10 : 1000000))
@@ -150,20 +153,26 @@ silo_memory() {
   echo "$1.silo.bytes_per_customer=$per" >>"$report/values"
 }
 
-# ---- HOOK: tallies. TallyService.GetTallies is being added on main. To measure it: give the load
-# generator a `tallies` command (Scenarios/TalliesScenario.cs, modelled on UnaryScenario: target
-# `tallies` against the `noop` baseline, closed loop, same flags), add it to Program.cs, and add a
-# summary row below for the values "$profile.tallies.closed.rps" / "$profile.noop.closed.rps". This
-# function already runs it for each profile once the command exists (with the admin key, which may
-# read everything); until then it notes that tallies were not measured.
+# Tallies (TallyService): the scenario writes a generated population straight into the grain storage
+# table with COPY (seeding a million customers through the API would take most of an hour here), so it
+# gets a database and a gateway of its own; the gateway's projector counts them, then the queries and
+# the write path with the tally trigger on and off are measured. PostgreSQL only: the embedded profile
+# is not measured for tallies.
 run_tallies_scenario() {
-  local profile="$1"
-  if dotnet "$loadtest" 2>&1 | grep -qE '^ +tallies '; then
-    log "$profile: tallies vs no-op"
-    lt tallies --api-key "$admin_key" --label "$profile" --address "$gateway_url" --target noop,tallies --rounds 2 --concurrency "$concurrency" --duration "$((duration / 2))" --warmup "$warmup" --watch "$watch"
-  else
-    echo "- tallies ($profile): not measured; the load generator has no \`tallies\` command yet (see the hook in run.sh)." >>"$report/notes"
-  fi
+  log "tallies: $(fmt "$tally_customers") generated customers in a database of their own; queries; write cost with and without"
+  psql -h 127.0.0.1 -p "$pg_port" -U jnt -d postgres -q -c "CREATE DATABASE jnt_tallies" >/dev/null
+  local connection="Host=127.0.0.1;Port=$pg_port;Username=jnt;Database=jnt_tallies"
+  local tallies=(--Gateway:Profile=Production "--ConnectionStrings:Postgres=$connection" "--ConnectionStrings:Redis=$redis"
+    "--Gateway:PseudonymisationKey=$key" --Gateway:CacheKeyPrefix=jt:)
+  dotnet "$server" migrate "${tallies[@]}" >&2
+  start_gateway production-tallies "$work/tallies" "${tallies[@]}" "${security[@]}" --Gateway:AdvertisedAddress=127.0.0.1 --Gateway:ClusterId=bench-tallies
+  local analyst_key tally_service_key
+  analyst_key="$(dotnet "$loadtest" create-key --address "$gateway_url" --api-key "$admin_key" --name bench-analyst --role analyst)"
+  tally_service_key="$(dotnet "$loadtest" create-key --address "$gateway_url" --api-key "$admin_key" --name bench-tally-writer --role service)"
+  lt tallies --api-key "$analyst_key" --service-key "$tally_service_key" --label production --address "$gateway_url" \
+    --postgres "$connection" --customers "$tally_customers" --writers "$write_concurrency" --write-seconds "$write_seconds"
+  stop_gateway
+  echo "- tallies (embedded): not measured; the scenario writes its population with PostgreSQL COPY." >>"$report/notes"
 }
 
 started=$SECONDS
@@ -237,7 +246,6 @@ log "durable writes vs a raw single-row PostgreSQL upsert, $write_concurrency cl
 lt writes --api-key "$service_key" --address "$gateway_url" --contacts "$contacts" --target consent,objection,pg-raw \
   --postgres "Host=127.0.0.1;Port=$pg_port;Username=jnt;Database=jnt_bench" --concurrency "$write_concurrency" --rounds 2 \
   --duration "$write_seconds" --warmup 3 --watch "$watch"
-run_tallies_scenario production
 stop_gateway
 
 # A restarted silo has no grain in memory: every write to a random customer activates its grain
@@ -248,6 +256,7 @@ log "writes on a restarted silo: $write_concurrency clients on 256 customers (ac
 lt writes --api-key "$service_key" --label production-cold --address "$gateway_url" --contacts "$contacts" --target consent-hot,consent \
   --concurrency "$write_concurrency" --duration "$write_seconds" --warmup 3 --watch "$watch"
 stop_gateway
+run_tallies_scenario
 
 # ---------------------------------------------------------------- embedded profile
 start_gateway embedded "$work/embedded" "${security[@]}" --Gateway:Profile=Embedded --Gateway:DataDirectory=data --Gateway:ClusterId=bench-embedded
@@ -267,7 +276,6 @@ lt scrub --api-key "$campaign_key" --label embedded --address "$gateway_url" --c
 log "embedded: durable writes vs a raw single-row SQLite upsert, $write_concurrency clients"
 lt writes --api-key "$service_key" --label embedded --address "$gateway_url" --contacts "$embedded_contacts" --target consent,objection,sqlite-raw \
   --sqlite "$work/raw-upsert.db" --concurrency "$write_concurrency" --rounds 2 --duration "$write_seconds" --warmup 3 --watch "$watch"
-run_tallies_scenario embedded
 stop_gateway
 
 # ---------------------------------------------------------------- report
@@ -334,6 +342,14 @@ for profile in production embedded; do
   per="$(value $profile.silo.bytes_per_customer)"
   [[ -n "$per" ]] && row "$profile: gateway memory per seeded customer (RSS growth over the seed)" "$(fmt "$per") bytes/customer" "RSS before the seed" "-" "-" "-"
 done
+tally_p99="$(value production.tallies.p99_ms)"
+if [[ -n "$tally_p99" ]]; then
+  met="$(yes_if "$tally_p99 < 50")"
+  row "production: TallyService queries over $(fmt "$tally_customers") customers (5 kinds round-robin, 4 in flight)" "p99 $(awk -v v="$tally_p99" 'BEGIN { printf "%.1f ms", v }')" "$(fmt "$(value production.tallies.queries_per_second)") queries/s" "-" "p99 < 50 ms" "$met"
+  [[ "$met" == yes ]] || misses+="- production tallies: p99 $(awk -v v="$tally_p99" 'BEGIN { printf "%.1f", v }') ms over $(fmt "$tally_customers") customers (target < 50 ms)."$'\n'
+  row "production: tallies counted by the projector (population written with COPY)" "$(fmt "$(value production.tallies.counted_per_second)") customers/s" "-" "-" "-" "-"
+  row "production: consent/objection writes with tallies maintained, vs the tally trigger off" "ratio of writes/s" "trigger off" "$(awk -v v="$(value production.tallies.write_ratio)" 'BEGIN { printf "%.2f", v }')" "(reported)" "-"
+fi
 row "production: seed through the API" "$(fmt "$(value production.seed.customers_per_second)") customers/s ($(fmt "$(value production.seed.writes_per_second)") writes/s)" "-" "-" "-" "-"
 row "production: cache rebuild from empty (RebuildCache)" "$(fmt "$(value production.rebuild.customers_per_second)") customers/s ($(awk -v v="$(value production.rebuild.seconds)" 'BEGIN { printf "%.1f", v }') s)" "-" "-" "-" "-"
 row "production: Redis memory after the rebuild" "$(fmt "$(value production.redis.bytes_per_customer)") bytes/customer" "used_memory of the empty server" "-" "-" "-"
@@ -400,7 +416,7 @@ mkdir -p "$(dirname "$output")"
   fi
   echo "A 1,000,000-customer seed at the measured rate would take about $extrapolation min (extrapolated from this run's $(fmt "$seed_rate") customers/s, not measured)."
   echo
-  for table in seed rebuild memory silo-memory unary scrub writes cpu-production cpu-embedded; do
+  for table in seed rebuild memory silo-memory unary scrub writes tallies-population tallies-queries tallies-write-cost cpu-production cpu-embedded; do
     [[ -f "$report/$table.rows" ]] || continue
     case "$table" in
       seed) echo "## Seeding" ;;
@@ -408,6 +424,9 @@ mkdir -p "$(dirname "$output")"
       memory) echo "## Redis memory" ;;
       silo-memory) echo "## Gateway memory (the silo's resident memory before and after the seed)" ;;
       writes) echo "## Durable writes and their baselines" ;;
+      tallies-population) echo "## Tallies: the population, counted by the projector" ;;
+      tallies-queries) echo "## Tallies: TallyService query latency" ;;
+      tallies-write-cost) echo "## Tallies: the cost of maintaining them on the write path" ;;
       unary) echo "## Unary RPCs" ;;
       scrub) echo "## Bulk scrub and its baselines" ;;
       cpu-production) echo "## CPU during each measurement, production (cores = CPU seconds per second)" ;;

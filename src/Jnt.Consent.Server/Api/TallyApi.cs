@@ -88,8 +88,15 @@ public sealed class TallyApi(
         }
     }
 
+    /// <summary>Counts what is pending before a query reads. Nothing pending (the usual case): one cheap
+    /// look, and queries do not queue behind the projector's lock.</summary>
     private async Task<long> CatchUpAsync(CancellationToken cancellationToken)
     {
+        var pending = await store.PendingAsync(gateway.Value.ServiceId, time.GetUtcNow(), cancellationToken);
+        if (pending == 0)
+        {
+            return 0;
+        }
         await projector.DrainAsync(TimeSpan.FromMilliseconds(options.DrainBeforeQueryMilliseconds), cancellationToken);
         return await store.PendingAsync(gateway.Value.ServiceId, time.GetUtcNow(), cancellationToken);
     }

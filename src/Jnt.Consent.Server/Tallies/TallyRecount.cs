@@ -116,12 +116,14 @@ public sealed class TallyRecount(
         var maintained = await TallyStore.ReadCurrentAsync(connection, transaction, cancellationToken);
         var dailySum = await ReadDailySumAsync(connection, transaction, cancellationToken);
         var monthlySum = await ReadDailySumAsync(connection, transaction, cancellationToken, "jnt_tally_monthly");
+        var yearlySum = await ReadDailySumAsync(connection, transaction, cancellationToken, "jnt_tally_yearly");
         await transaction.CommitAsync(cancellationToken);
 
         return new TallyRecountReport(expected.Count, pending, statusDifferences,
             [.. TallyKey.All.Select(k => (k, maintained.GetValueOrDefault(k), recounted.GetValueOrDefault(k))).Where(d => d.Item2 != d.Item3)],
             [.. TallyKey.All.Select(k => (k, maintained.GetValueOrDefault(k), dailySum.GetValueOrDefault(k))).Where(d => d.Item2 != d.Item3)
-                .Concat(TallyKey.All.Select(k => (k, monthlySum.GetValueOrDefault(k), dailySum.GetValueOrDefault(k))).Where(d => d.Item2 != d.Item3))]);
+                .Concat(TallyKey.All.Select(k => (k, monthlySum.GetValueOrDefault(k), dailySum.GetValueOrDefault(k))).Where(d => d.Item2 != d.Item3))
+                .Concat(TallyKey.All.Select(k => (k, yearlySum.GetValueOrDefault(k), dailySum.GetValueOrDefault(k))).Where(d => d.Item2 != d.Item3))]);
     }
 
     /// <summary>

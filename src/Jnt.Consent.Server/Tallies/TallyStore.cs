@@ -37,15 +37,18 @@ public sealed class TallyStore(Database database)
 
     private async Task<Dictionary<TallyKey, TallyCounts>> ReadAsOfAsync(DbConnection connection, DateOnly day, CancellationToken cancellationToken)
     {
+        var year = new DateOnly(day.Year, 1, 1);
         var month = new DateOnly(day.Year, day.Month, 1);
         await using var command = Database.Command(connection, $"""
             SELECT customer_group, purpose, channel,
                    SUM(customers), SUM(consented), SUM(objected), SUM(neither), SUM(reachable)
-            FROM (SELECT customer_group, purpose, channel, {Measures} FROM jnt_tally_monthly WHERE month < @month
+            FROM (SELECT customer_group, purpose, channel, {Measures} FROM jnt_tally_yearly WHERE year < @year
+                  UNION ALL
+                  SELECT customer_group, purpose, channel, {Measures} FROM jnt_tally_monthly WHERE month >= @year AND month < @month
                   UNION ALL
                   SELECT customer_group, purpose, channel, {Measures} FROM jnt_tally_daily WHERE day >= @month AND day <= @day) changes
             GROUP BY customer_group, purpose, channel
-            """, null, ("@month", DayValue(month)), ("@day", DayValue(day)));
+            """, null, ("@year", DayValue(year)), ("@month", DayValue(month)), ("@day", DayValue(day)));
         return await ReadGridAsync(command, cancellationToken);
     }
 
@@ -57,6 +60,10 @@ public sealed class TallyStore(Database database)
         DateOnly from, IReadOnlyList<DateOnly> ends, TallyPeriodLength length, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        if (length == TallyPeriodLength.Month)
+        {
+            return await ReadMonthlySeriesAsync(connection, ends, cancellationToken);
+        }
         var running = await ReadAsOfAsync(connection, from.AddDays(-1), cancellationToken);
         var bucket = (length, database.IsPostgres) switch
         {
@@ -95,7 +102,45 @@ public sealed class TallyStore(Database database)
         return series;
     }
 
-    /// <summary>Adds counter changes, and the same changes to their day and month, in a few statements.</summary>
+    /// <summary>
+    /// Month ends read from the counts before the first month, then one row per month and counter. A
+    /// period that ends before its month does (the range's last day) is read as of that day.
+    /// </summary>
+    private async Task<List<Dictionary<TallyKey, TallyCounts>>> ReadMonthlySeriesAsync(
+        DbConnection connection, IReadOnlyList<DateOnly> ends, CancellationToken cancellationToken)
+    {
+        var last = ends[^1];
+        var first = new DateOnly(ends[0].Year, ends[0].Month, 1);
+        var baseline = await ReadAsOfAsync(connection, first.AddDays(-1), cancellationToken);
+        var months = new List<(DateOnly Month, TallyKey Key, TallyCounts Delta)>();
+        await using (var command = Database.Command(connection, $"""
+            SELECT month, customer_group, purpose, channel, {Measures}
+            FROM jnt_tally_monthly WHERE month >= @first AND month <= @month ORDER BY month
+            """, null, ("@first", DayValue(first)), ("@month", DayValue(new DateOnly(last.Year, last.Month, 1)))))
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                months.Add((ReadDay(reader, 0), Key(reader, 1), Counts(reader, 4)));
+            }
+        }
+        var series = new List<Dictionary<TallyKey, TallyCounts>>(ends.Count);
+        var running = baseline;
+        var next = 0;
+        foreach (var end in ends)
+        {
+            var month = new DateOnly(end.Year, end.Month, 1);
+            for (; next < months.Count && months[next].Month <= month; next++)
+            {
+                running[months[next].Key] = running.GetValueOrDefault(months[next].Key) + months[next].Delta;
+            }
+            var wholeMonth = end == month.AddMonths(1).AddDays(-1);
+            series.Add(wholeMonth ? new Dictionary<TallyKey, TallyCounts>(running) : await ReadAsOfAsync(connection, end, cancellationToken));
+        }
+        return series;
+    }
+
+    /// <summary>Adds counter changes, and the same changes to their day, month and year, in a few statements.</summary>
     public async Task BookAsync(DbConnection connection, DbTransaction transaction,
         IReadOnlyDictionary<TallyKey, TallyCounts> totals, IReadOnlyDictionary<(DateOnly Day, TallyKey Key), TallyCounts> daily,
         CancellationToken cancellationToken)
@@ -109,6 +154,13 @@ public sealed class TallyStore(Database database)
             monthly[month] = monthly.GetValueOrDefault(month) + delta;
         }
         await AddCountsAsync(connection, transaction, "jnt_tally_monthly", "month", monthly.Select(m => ((DateOnly?)m.Key.Item1, m.Key.Item2, m.Value)), cancellationToken);
+        var yearly = new Dictionary<(DateOnly, TallyKey), TallyCounts>();
+        foreach (var ((month, key), delta) in monthly)
+        {
+            var year = (new DateOnly(month.Year, 1, 1), key);
+            yearly[year] = yearly.GetValueOrDefault(year) + delta;
+        }
+        await AddCountsAsync(connection, transaction, "jnt_tally_yearly", "year", yearly.Select(y => ((DateOnly?)y.Key.Item1, y.Key.Item2, y.Value)), cancellationToken);
     }
 
     private async Task AddCountsAsync(DbConnection connection, DbTransaction transaction, string table, string? periodColumn,
@@ -148,6 +200,17 @@ public sealed class TallyStore(Database database)
     public async Task<long> PendingAsync(string serviceId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        // Usually nothing is pending: look for one entry before counting them all.
+        await using var any = Database.Command(connection, """
+            SELECT 1 FROM jnt_tally_outbox WHERE serviceid = @service
+            UNION ALL
+            SELECT 1 FROM jnt_tally_status WHERE valid_until_ms <= @now
+            LIMIT 1
+            """, null, ("@service", serviceId), ("@now", now.ToUnixTimeMilliseconds()));
+        if (await any.ExecuteScalarAsync(cancellationToken) is null)
+        {
+            return 0;
+        }
         await using var command = Database.Command(connection, """
             SELECT (SELECT COUNT(*) FROM jnt_tally_outbox WHERE serviceid = @service)
                  + (SELECT COUNT(*) FROM jnt_tally_status WHERE valid_until_ms <= @now)

@@ -105,6 +105,22 @@ CREATE TABLE jnt_tally_monthly
     PRIMARY KEY (month, customer_group, purpose, channel)
 );
 
+-- And by year (year = its 1 January): counts as of any date add up at most a year-row per year,
+-- a month-row per month of that year and a day-row per day of that month.
+CREATE TABLE jnt_tally_yearly
+(
+    year           date     NOT NULL,
+    customer_group smallint NOT NULL,
+    purpose        smallint NOT NULL,
+    channel        smallint NOT NULL,
+    customers      bigint   NOT NULL,
+    consented      bigint   NOT NULL,
+    objected       bigint   NOT NULL,
+    neither        bigint   NOT NULL,
+    reachable      bigint   NOT NULL,
+    PRIMARY KEY (year, customer_group, purpose, channel)
+);
+
 -- Names for the codes, for the views.
 CREATE TABLE jnt_tally_purpose (id smallint PRIMARY KEY, name text NOT NULL);
 INSERT INTO jnt_tally_purpose VALUES

@@ -92,6 +92,22 @@ CREATE TABLE jnt_tally_monthly
     PRIMARY KEY (month, customer_group, purpose, channel)
 );
 
+-- And by year (year = its 1 January): counts as of any date add up at most a year-row per year,
+-- a month-row per month of that year and a day-row per day of that month.
+CREATE TABLE jnt_tally_yearly
+(
+    year           TEXT     NOT NULL,
+    customer_group INTEGER  NOT NULL,
+    purpose        INTEGER  NOT NULL,
+    channel        INTEGER  NOT NULL,
+    customers      INTEGER  NOT NULL,
+    consented      INTEGER  NOT NULL,
+    objected       INTEGER  NOT NULL,
+    neither        INTEGER  NOT NULL,
+    reachable      INTEGER  NOT NULL,
+    PRIMARY KEY (year, customer_group, purpose, channel)
+);
+
 INSERT INTO jnt_tally_outbox (serviceid, grainidhash, graintypehash, grainidn0, grainidn1, grainidextensionstring)
 SELECT ServiceId, GrainIdHash, GrainTypeHash, GrainIdN0, GrainIdN1, GrainIdExtensionString
 FROM OrleansStorage
