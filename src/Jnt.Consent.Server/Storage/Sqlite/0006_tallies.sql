@@ -12,6 +12,7 @@ CREATE TABLE jnt_tally_outbox
     grainidn1              INTEGER NOT NULL,
     grainidextensionstring TEXT    NULL
 );
+CREATE INDEX ix_jnt_tally_outbox_service ON jnt_tally_outbox (serviceid, seq);
 
 -- 'customer' is the customer grain's state name (StorageNames.CustomerState).
 CREATE TRIGGER trg_jnt_tally_insert AFTER INSERT ON OrleansStorage WHEN NEW.GrainTypeString = 'customer'
