@@ -345,7 +345,7 @@ done
 tally_p99="$(value production.tallies.p99_ms)"
 if [[ -n "$tally_p99" ]]; then
   met="$(yes_if "$tally_p99 < 50")"
-  row "production: TallyService queries over $(fmt "$tally_customers") customers (5 kinds round-robin, 4 in flight)" "p99 $(awk -v v="$tally_p99" 'BEGIN { printf "%.1f ms", v }')" "$(fmt "$(value production.tallies.queries_per_second)") queries/s" "-" "p99 < 50 ms" "$met"
+  row "production: TallyService queries over $(fmt "$tally_customers") customers (5 kinds round-robin, one at a time)" "p99 $(awk -v v="$tally_p99" 'BEGIN { printf "%.1f ms", v }')" "$(fmt "$(value production.tallies.queries_per_second)") queries/s; with 4 in flight p99 $(awk -v v="$(value production.tallies.p99_ms_c4)" 'BEGIN { printf "%.1f ms", v }')" "-" "p99 < 50 ms" "$met"
   [[ "$met" == yes ]] || misses+="- production tallies: p99 $(awk -v v="$tally_p99" 'BEGIN { printf "%.1f", v }') ms over $(fmt "$tally_customers") customers (target < 50 ms)."$'\n'
   row "production: tallies counted by the projector (population written with COPY)" "$(fmt "$(value production.tallies.counted_per_second)") customers/s" "-" "-" "-" "-"
   row "production: consent/objection writes with tallies maintained, vs the tally trigger off" "ratio of writes/s" "trigger off" "$(awk -v v="$(value production.tallies.write_ratio)" 'BEGIN { printf "%.2f", v }')" "(reported)" "-"

@@ -95,36 +95,14 @@ public static class TalliesScenario
         {
             await call(); // warm-up
         }
-        var histograms = kinds.Select(_ => new LatencyHistogram()).ToArray();
-        var next = -1;
-        var wall = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        // One analyst at a time (the target), then several at once.
+        foreach (var inFlight in new[] { 1, concurrency }.Distinct())
         {
-            var mine = kinds.Select(_ => new LatencyHistogram()).ToArray();
-            for (var i = Interlocked.Increment(ref next); i < queries; i = Interlocked.Increment(ref next))
-            {
-                var kind = i % kinds.Length;
-                var started = Stopwatch.GetTimestamp();
-                await kinds[kind].Call();
-                mine[kind].Record((long)Stopwatch.GetElapsedTime(started).TotalNanoseconds);
-            }
-            lock (histograms)
-            {
-                for (var k = 0; k < kinds.Length; k++)
-                {
-                    histograms[k].Add(mine[k]);
-                }
-            }
-        }));
-        var all = new LatencyHistogram();
-        for (var k = 0; k < kinds.Length; k++)
-        {
-            all.Add(histograms[k]);
-            QueryRow(report, label, customers, kinds[k].Name, histograms[k], concurrency);
+            var (all, wallSeconds) = await MeasureQueriesAsync(kinds, queries, inFlight, report, label, customers);
+            var suffix = inFlight == 1 ? "" : $"_c{inFlight}";
+            report.Value($"{label}.tallies.p99_ms{suffix}", all.Percentile(99) / 1e6);
+            report.Value($"{label}.tallies.queries_per_second{suffix}", queries / wallSeconds);
         }
-        QueryRow(report, label, customers, "all kinds", all, concurrency);
-        report.Value($"{label}.tallies.p99_ms", all.Percentile(99) / 1e6);
-        report.Value($"{label}.tallies.queries_per_second", queries / wall.Elapsed.TotalSeconds);
 
         // 3. The write path with and without the tally trigger.
         var ids = await CreateWriteTargetsAsync(address, serviceKey, writers * 50);
@@ -147,6 +125,41 @@ public static class TalliesScenario
         report.Value($"{label}.tallies.write_ratio", withMean / without);
         report.Note("tallies: writes made while the trigger was off are not counted; the scenario's database is thrown away afterwards.");
         return 0;
+    }
+
+    private static async Task<(LatencyHistogram All, double WallSeconds)> MeasureQueriesAsync(
+        (string Name, Func<Task> Call)[] kinds, int queries, int concurrency, Report report, string label, int customers)
+    {
+        var histograms = kinds.Select(_ => new LatencyHistogram()).ToArray();
+        var next = -1;
+        var wall = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            var mine = kinds.Select(_ => new LatencyHistogram()).ToArray();
+            for (var i = Interlocked.Increment(ref next); i < queries; i = Interlocked.Increment(ref next))
+            {
+                var kind = i % kinds.Length;
+                var started = Stopwatch.GetTimestamp();
+                await kinds[kind].Call();
+                mine[kind].Record((long)Stopwatch.GetElapsedTime(started).TotalNanoseconds);
+            }
+            lock (histograms)
+            {
+                for (var k = 0; k < kinds.Length; k++)
+                {
+                    histograms[k].Add(mine[k]);
+                }
+            }
+        }));
+        var seconds = wall.Elapsed.TotalSeconds;
+        var all = new LatencyHistogram();
+        for (var k = 0; k < kinds.Length; k++)
+        {
+            all.Add(histograms[k]);
+            QueryRow(report, label, customers, kinds[k].Name, histograms[k], concurrency);
+        }
+        QueryRow(report, label, customers, "all kinds", all, concurrency);
+        return (all, seconds);
     }
 
     private static void QueryRow(Report report, string label, int customers, string kind, LatencyHistogram histogram, int concurrency) =>
