@@ -153,6 +153,19 @@ silo_memory() {
   echo "$1.silo.bytes_per_customer=$per" >>"$report/values"
 }
 
+# activations PROFILE: customer grains created, destroyed and active on the running silo, from
+# Orleans' own counters on /metrics (read with a key of the monitoring role).
+activations() {
+  local key metrics
+  key="$(dotnet "$loadtest" create-key --address "$gateway_url" --api-key "$admin_key" --name "bench-monitoring-$1" --role monitoring)"
+  metrics="$(curl -s --http2-prior-knowledge -H "Authorization: ApiKey $key" "$gateway_url/metrics")"
+  metric() { { grep -E "^$1\{[^}]*grain_type=\"customer\"[^}]*\}" <<<"$metrics" || true; } | awk '{ s += $NF } END { printf "%d", s }'; }
+  echo "$1.activations.created=$(metric orleans_catalog_activation_created_total)" >>"$report/values"
+  echo "$1.activations.destroyed=$(metric orleans_catalog_activation_destroyed_total)" >>"$report/values"
+  echo "$1.activations.active=$(metric orleans_catalog_activations)" >>"$report/values"
+  echo "$1.rss=$(rss "$gateway_pid")" >>"$report/values"
+}
+
 # Tallies (TallyService): the scenario writes a generated population straight into the grain storage
 # table with COPY (seeding a million customers through the API would take most of an hour here), so it
 # gets a database and a gateway of its own; the gateway's projector counts them, then the queries and
@@ -235,6 +248,10 @@ for share in 2 4; do
   rate="$(awk -v r="$(value production.check.closed.rps)" -v s="$share" 'BEGIN { printf "%d", r / s }')"
   log "unary check, open loop at $rate/s (1/$share of the closed-loop throughput)"
   lt unary --api-key "$campaign_key" --label "production$( ((share == 4)) && echo -quarter)" --address "$gateway_url" --target check --contacts "$contacts" --rate "$rate" --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" --watch "$watch" "${probe[@]}"
+  # The no-op RPC at the same rate: the latency floor of this machine, client and server sharing its cores.
+  if ((share == 2)); then
+    lt unary --api-key "$campaign_key" --label production --address "$gateway_url" --target noop --rate "$rate" --concurrency "$concurrency" --duration "$((duration / 2))" --warmup "$warmup" --watch "$watch"
+  fi
 done
 log "scrub of $scrub_count contacts, then the raw Redis baselines"
 lt scrub --api-key "$campaign_key" --address "$gateway_url" --contacts "$contacts" --count "$scrub_count" --watch "$watch" "${probe[@]}"
@@ -248,13 +265,18 @@ lt writes --api-key "$service_key" --address "$gateway_url" --contacts "$contact
   --duration "$write_seconds" --warmup 3 --watch "$watch"
 stop_gateway
 
-# A restarted silo has no grain in memory: every write to a random customer activates its grain
-# first (a storage read), as in a population that does not fit the silo's activation budget.
-start_gateway production-cold "$work/production" "${production[@]}" "${security[@]}" --Gateway:AdvertisedAddress=127.0.0.1 --Gateway:ClusterId=bench
+# The activation budget: a restarted silo has no grain in memory, and its GC heap is capped
+# (DOTNET_GCHeapHardLimit) with Orleans' memory-based shedding on (Activations:MemoryLimitPercent), so
+# the population cannot all be active at once. Every write to a random customer activates its grain
+# first (a storage read) while the silo deactivates others to stay within the budget.
+budget_heap_mb=256
+DOTNET_GCHeapHardLimit="$(printf '0x%x' $((budget_heap_mb * 1024 * 1024)))" start_gateway production-budget "$work/production" "${production[@]}" "${security[@]}" \
+  --Gateway:AdvertisedAddress=127.0.0.1 --Gateway:ClusterId=bench --Activations:MemoryLimitPercent=60 --Activations:MemoryTargetPercent=40
 watch="gateway=$gateway_pid,redis=$redis_pid,postgres=$pg_pid"
-log "writes on a restarted silo: $write_concurrency clients on 256 customers (active after the warm-up; this also warms up the code) vs random customers (cold grains)"
+log "activation budget: $write_concurrency clients on 256 customers (active after the warm-up; this also warms up the code) vs random customers (cold grains, a ${budget_heap_mb} MB heap)"
 lt writes --api-key "$service_key" --label production-cold --address "$gateway_url" --contacts "$contacts" --target consent-hot,consent \
-  --concurrency "$write_concurrency" --duration "$write_seconds" --warmup 3 --watch "$watch"
+  --concurrency "$write_concurrency" --duration "$((write_seconds * 2))" --warmup 3 --watch "$watch"
+activations production-budget
 stop_gateway
 run_tallies_scenario
 
@@ -271,6 +293,9 @@ lt unary --api-key "$campaign_key" --label embedded --address "$gateway_url" --t
 for share in 2 4; do
   rate="$(awk -v r="$(value embedded.check.closed.rps)" -v s="$share" 'BEGIN { printf "%d", r / s }')"
   lt unary --api-key "$campaign_key" --label "embedded$( ((share == 4)) && echo -quarter)" --address "$gateway_url" --target check --contacts "$embedded_contacts" --rate "$rate" --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" --watch "$watch"
+  if ((share == 2)); then
+    lt unary --api-key "$campaign_key" --label embedded --address "$gateway_url" --target noop --rate "$rate" --concurrency "$concurrency" --duration "$((duration / 2))" --warmup "$warmup" --watch "$watch"
+  fi
 done
 lt scrub --api-key "$campaign_key" --label embedded --address "$gateway_url" --contacts "$embedded_contacts" --count "$embedded_scrub_count" --watch "$watch"
 log "embedded: durable writes vs a raw single-row SQLite upsert, $write_concurrency clients"
@@ -298,6 +323,9 @@ for profile in production embedded; do
   met="$(yes_if "$p99 < 2")"
   row "$profile: check p99 at half load (open loop, $(fmt "$rate")/s)" "$(awk -v v="$p99" 'BEGIN { printf "%.2f ms", v }')" "p50 $(awk -v v="$(value $profile.check.open.p50_ms)" 'BEGIN { printf "%.2f ms", v }')" "-" "< 2 ms" "$met"
   [[ "$met" == yes ]] || misses+="- $profile check p99 at half load: $(awk -v v="$p99" 'BEGIN { printf "%.2f", v }') ms (target < 2 ms)."$'\n'
+  noop_p99="$(value $profile.noop.open.p99_ms)"
+  row "$profile: no-op RPC p99 at the same rate (open loop, $(fmt "$(value $profile.noop.open.rps)")/s): the machine's floor" "$(awk -v v="$noop_p99" 'BEGIN { printf "%.2f ms", v }')" "p50 $(awk -v v="$(value $profile.noop.open.p50_ms)" 'BEGIN { printf "%.2f ms", v }')" "-" "(baseline)" "-"
+  [[ "$met" == yes ]] || misses+="  The no-op RPC, which does no work at all, had p99 $(awk -v v="$noop_p99" 'BEGIN { printf "%.2f", v }') ms at the same rate on the same machine."$'\n'
   row "$profile: check p99 at quarter load (open loop, $(fmt "$(value $profile-quarter.check.open.rps)")/s)" "$(awk -v v="$(value $profile-quarter.check.open.p99_ms)" 'BEGIN { printf "%.2f ms", v }')" "p50 $(awk -v v="$(value $profile-quarter.check.open.p50_ms)" 'BEGIN { printf "%.2f ms", v }')" "-" "(diagnostic)" "-"
   scrub="$(value $profile.scrub.rate)"
   met="$(yes_if "$scrub >= 300000")"
@@ -336,7 +364,8 @@ for profile in production embedded; do
 done
 cold="$(value production-cold.write.consent.rps)"; hot="$(value production-cold.write.consent-hot.rps)"
 if [[ -n "$cold" ]]; then
-  row "production, restarted silo: consent writes to random customers (grains not in memory)" "$(fmt "$cold") writes/s, p99 $(awk -v v="$(value production-cold.write.consent.p99_ms)" 'BEGIN { printf "%.1f", v }') ms" "$(fmt "$hot") writes/s to 256 active customers, p99 $(awk -v v="$(value production-cold.write.consent-hot.p99_ms)" 'BEGIN { printf "%.1f", v }') ms" "$(ratio "$cold" "$hot")" "(diagnostic)" "-"
+  row "production, activation budget (${budget_heap_mb} MB heap, shedding at 60 %): consent writes to random customers (grains not in memory)" "$(fmt "$cold") writes/s, p99 $(awk -v v="$(value production-cold.write.consent.p99_ms)" 'BEGIN { printf "%.1f", v }') ms" "$(fmt "$hot") writes/s to 256 active customers, p99 $(awk -v v="$(value production-cold.write.consent-hot.p99_ms)" 'BEGIN { printf "%.1f", v }') ms" "$(ratio "$cold" "$hot")" "(diagnostic)" "-"
+  row "production, activation budget: customer grains activated / deactivated to stay within it / active at the end" "$(fmt "$(value production-budget.activations.created)") / $(fmt "$(value production-budget.activations.destroyed)") / $(fmt "$(value production-budget.activations.active)")" "$(fmt "$customers") customers; silo RSS $(awk -v v="$(value production-budget.rss)" 'BEGIN { printf "%.0f MB", v / 1048576 }')" "-" "(diagnostic)" "-"
 fi
 for profile in production embedded; do
   per="$(value $profile.silo.bytes_per_customer)"

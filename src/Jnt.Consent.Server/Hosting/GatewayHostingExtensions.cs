@@ -30,6 +30,10 @@ public static class GatewayHostingExtensions
         var options = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>(binder => binder.ErrorOnUnknownConfiguration = true)
             ?? new GatewayOptions();
         StartupChecks.ThrowIfInvalid(options, configuration, serving);
+        if (serving)
+        {
+            ActivationOptions.Read(configuration);
+        }
         return options;
     }
 
@@ -87,6 +91,7 @@ public static class GatewayHostingExtensions
                 // Erasure must remove the row, not leave a cleared payload behind.
                 o.DeleteStateOnClear = true;
             }));
+            silo.Configure<GrainCollectionOptions>(ActivationOptions.Read(builder.Configuration).ApplyTo);
             silo.AddGatewayObservability(builder.Configuration);
         });
 
