@@ -20,11 +20,12 @@ public sealed class ContactPointGrain : Grain, IContactPointGrain
         ISuppressionCache cache,
         CacheHealth health,
         Pseudonymiser pseudonymiser,
+        StorageWriteGate gate,
         ILogger<ContactPointGrain> logger)
     {
         this.state = state;
         this.pseudonymiser = pseudonymiser;
-        durable = new DurableWrite<ContactPointState>(state, DeactivateOnIdle);
+        durable = new DurableWrite<ContactPointState>(state, DeactivateOnIdle, gate);
         this.cache = new CacheWriteThrough(cache, health, logger);
     }
 

@@ -29,6 +29,7 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         ISuppressionCache cache,
         CacheHealth health,
         Pseudonymiser pseudonymiser,
+        StorageWriteGate gate,
         IErasedContacts suppressions,
         ILogger<CustomerGrain> logger)
     {
@@ -38,7 +39,7 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         this.logger = logger;
         this.pseudonymiser = pseudonymiser;
         this.cache = new CacheWriteThrough(cache, health, logger);
-        durable = new DurableWrite<CustomerState>(state, DeactivateOnIdle);
+        durable = new DurableWrite<CustomerState>(state, DeactivateOnIdle, gate);
     }
 
     private CustomerState Current => state.State;

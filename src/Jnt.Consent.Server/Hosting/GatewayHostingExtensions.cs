@@ -46,6 +46,8 @@ public static class GatewayHostingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton(storage);
+        // SQLite has one writer at a time: the embedded profile's writes take turns in-process.
+        builder.Services.AddSingleton(options.Profile == GatewayProfile.Embedded ? new StorageWriteGate(oneWriterAtATime: true) : StorageWriteGate.Open);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new Pseudonymiser(PseudonymisationKeySource.Load(options)));
         builder.Services.AddSingleton<RequestReader>();

@@ -20,7 +20,7 @@ namespace Jnt.Consent.Server.Tallies;
 /// </summary>
 public sealed class TallyProjector(
     TallyStore store, Serializer serializer, TallyOptions options, TallyCalendar calendar,
-    IOptions<GatewayOptions> gateway, TimeProvider time) : IDisposable
+    IOptions<GatewayOptions> gateway, TimeProvider time, StorageWriteGate? writeGate = null) : IDisposable
 {
     internal const long AdvisoryLockKey = 0x4a4e54_0006;
     private readonly OrleansGrainStorageSerializer storageSerializer = new(serializer);
@@ -55,6 +55,8 @@ public sealed class TallyProjector(
         await local.WaitAsync(cancellationToken);
         try
         {
+            // On SQLite the batch's transaction holds the one write lock: grain writes queue behind it.
+            using var turn = await (writeGate ?? StorageWriteGate.Open).EnterAsync(cancellationToken);
             await using var connection = await Database.OpenAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             if (Database.IsPostgres)
