@@ -117,6 +117,20 @@ start_gateway() {
 create_keys() {
   service_key="$(dotnet "$loadtest" create-key --address "$gateway_url" --api-key "$admin_key" --name bench-service --role service)"
   campaign_key="$(dotnet "$loadtest" create-key --address "$gateway_url" --api-key "$admin_key" --name bench-campaign --role campaign)"
+  monitoring_key="$(dotnet "$loadtest" create-key --address "$gateway_url" --api-key "$admin_key" --name bench-monitoring --role monitoring)"
+}
+
+# gateway_metrics: the running gateway's /metrics page (Prometheus text), read with the monitoring key.
+gateway_metrics() { curl -s --http2-prior-knowledge -H "Authorization: ApiKey $monitoring_key" "$gateway_url/metrics"; }
+
+# gc_counters NAME: the gateway's GC so far (collections per generation, pause time, bytes allocated),
+# from the runtime's own counters; two of them bracket a run.
+gc_counters() {
+  gateway_metrics | awk -v n="$1" '
+    /^dotnet_gc_collections_total\{/ { match($0, /gen[0-9]/); g[substr($0, RSTART, RLENGTH)] = $NF }
+    /^dotnet_gc_pause_time_seconds_total\{/ { pause = $NF }
+    /^dotnet_gc_heap_total_allocated_bytes_total\{/ { alloc = $NF }
+    END { printf "%s.gc.gen0=%d\n%s.gc.gen1=%d\n%s.gc.gen2=%d\n%s.gc.pause_s=%s\n%s.gc.allocated=%s\n", n, g["gen0"], n, g["gen1"], n, g["gen2"], n, pause + 0, n, alloc + 0 }' >>"$report/values"
 }
 
 lt() {
@@ -154,11 +168,10 @@ silo_memory() {
 }
 
 # activations PROFILE: customer grains created, destroyed and active on the running silo, from
-# Orleans' own counters on /metrics (read with a key of the monitoring role).
+# Orleans' own counters on /metrics.
 activations() {
-  local key metrics
-  key="$(dotnet "$loadtest" create-key --address "$gateway_url" --api-key "$admin_key" --name "bench-monitoring-$1" --role monitoring)"
-  metrics="$(curl -s --http2-prior-knowledge -H "Authorization: ApiKey $key" "$gateway_url/metrics")"
+  local metrics
+  metrics="$(gateway_metrics)"
   metric() { { grep -E "^$1\{[^}]*grain_type=\"customer\"[^}]*\}" <<<"$metrics" || true; } | awk '{ s += $NF } END { printf "%d", s }'; }
   echo "$1.activations.created=$(metric orleans_catalog_activation_created_total)" >>"$report/values"
   echo "$1.activations.destroyed=$(metric orleans_catalog_activation_destroyed_total)" >>"$report/values"
@@ -247,7 +260,9 @@ lt unary --api-key "$campaign_key" --address "$gateway_url" --target noop,check 
 for share in 2 4; do
   rate="$(awk -v r="$(value production.check.closed.rps)" -v s="$share" 'BEGIN { printf "%d", r / s }')"
   log "unary check, open loop at $rate/s (1/$share of the closed-loop throughput)"
+  gc_counters "production.half$share.before"
   lt unary --api-key "$campaign_key" --label "production$( ((share == 4)) && echo -quarter)" --address "$gateway_url" --target check --contacts "$contacts" --rate "$rate" --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" --watch "$watch" "${probe[@]}"
+  gc_counters "production.half$share.after"
   # The no-op RPC at the same rate: the latency floor of this machine, client and server sharing its cores.
   if ((share == 2)); then
     lt unary --api-key "$campaign_key" --label production --address "$gateway_url" --target noop --rate "$rate" --concurrency "$concurrency" --duration "$((duration / 2))" --warmup "$warmup" --watch "$watch"
@@ -292,7 +307,9 @@ silo_memory embedded "$rss_before" "$(rss "$gateway_pid")" "$embedded_customers"
 lt unary --api-key "$campaign_key" --label embedded --address "$gateway_url" --target noop,check --rounds 2 --contacts "$embedded_contacts" --concurrency "$concurrency" --duration "$((duration / 2))" --warmup "$warmup" --watch "$watch"
 for share in 2 4; do
   rate="$(awk -v r="$(value embedded.check.closed.rps)" -v s="$share" 'BEGIN { printf "%d", r / s }')"
+  gc_counters "embedded.half$share.before"
   lt unary --api-key "$campaign_key" --label "embedded$( ((share == 4)) && echo -quarter)" --address "$gateway_url" --target check --contacts "$embedded_contacts" --rate "$rate" --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" --watch "$watch"
+  gc_counters "embedded.half$share.after"
   if ((share == 2)); then
     lt unary --api-key "$campaign_key" --label embedded --address "$gateway_url" --target noop --rate "$rate" --concurrency "$concurrency" --duration "$((duration / 2))" --warmup "$warmup" --watch "$watch"
   fi
@@ -326,6 +343,17 @@ for profile in production embedded; do
   noop_p99="$(value $profile.noop.open.p99_ms)"
   row "$profile: no-op RPC p99 at the same rate (open loop, $(fmt "$(value $profile.noop.open.rps)")/s): the machine's floor" "$(awk -v v="$noop_p99" 'BEGIN { printf "%.2f ms", v }')" "p50 $(awk -v v="$(value $profile.noop.open.p50_ms)" 'BEGIN { printf "%.2f ms", v }')" "-" "(baseline)" "-"
   [[ "$met" == yes ]] || misses+="  The no-op RPC, which does no work at all, had p99 $(awk -v v="$noop_p99" 'BEGIN { printf "%.2f", v }') ms at the same rate on the same machine."$'\n'
+  gc_row() {   # gc_row PROFILE SHARE: the gateway's GC during that open-loop run (warm-up included)
+    local b="$1.half$2.before" a="$1.half$2.after"
+    [[ -n "$(value "$a.gc.gen0")" ]] || return 0
+    local n0=$(( $(value "$a.gc.gen0") - $(value "$b.gc.gen0") )) n1=$(( $(value "$a.gc.gen1") - $(value "$b.gc.gen1") )) n2=$(( $(value "$a.gc.gen2") - $(value "$b.gc.gen2") ))
+    local pause_ms; pause_ms="$(awk -v a="$(value "$a.gc.pause_s")" -v b="$(value "$b.gc.pause_s")" 'BEGIN { printf "%.0f", (a - b) * 1000 }')"
+    local per_request; per_request="$(awk -v a="$(value "$a.gc.allocated")" -v b="$(value "$b.gc.allocated")" -v r="$3" -v s="$((duration + warmup))" 'BEGIN { printf "%.1f", (a - b) / (r * s) / 1024 }')"
+    local each; each="$(awk -v p="$pause_ms" -v n="$((n0 + n1 + n2))" 'BEGIN { printf "%.1f", (n > 0 ? p / n : 0) }')"
+    row "$1: gateway GC during the $( (($2 == 2)) && echo half || echo quarter)-load check run ($((duration + warmup)) s)" "$((n0 + n1 + n2)) collections (gen0 $n0, gen1 $n1, gen2 $n2), $pause_ms ms paused, $each ms each on average" "$per_request KB allocated per check" "-" "(diagnostic)" "-"
+  }
+  gc_row "$profile" 2 "$rate"
+  gc_row "$profile" 4 "$(value $profile-quarter.check.open.rps)"
   row "$profile: check p99 at quarter load (open loop, $(fmt "$(value $profile-quarter.check.open.rps)")/s)" "$(awk -v v="$(value $profile-quarter.check.open.p99_ms)" 'BEGIN { printf "%.2f ms", v }')" "p50 $(awk -v v="$(value $profile-quarter.check.open.p50_ms)" 'BEGIN { printf "%.2f ms", v }')" "-" "(diagnostic)" "-"
   scrub="$(value $profile.scrub.rate)"
   met="$(yes_if "$scrub >= 300000")"

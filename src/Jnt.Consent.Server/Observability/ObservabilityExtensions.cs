@@ -42,7 +42,8 @@ public static class ObservabilityExtensions
                 metrics.AddMeter(GatewayMetrics.MeterName)
                     // Request counts and durations per route and status (gRPC, JSON, scrape), and Kestrel's.
                     .AddAspNetCoreInstrumentation()
-                    .AddMeter("Microsoft.Orleans", "Npgsql")
+                    // The runtime's own: GC collections and pause time, thread pool queue, lock contention.
+                    .AddMeter("Microsoft.Orleans", "Npgsql", "System.Runtime")
                     // Every scrape renders afresh: a cached page would hide what the last seconds did.
                     .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
                 if (otlp is not null)
