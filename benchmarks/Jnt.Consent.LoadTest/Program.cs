@@ -3,7 +3,9 @@ using Jnt.Consent.LoadTest.Scenarios;
 
 const string Usage = """
     usage: Jnt.Consent.LoadTest <command> [--option value ...]   (see benchmarks/README.md)
-      seed          --address URL --customers N --contacts-out PATH [--concurrency C] [--seed S]
+      seed          --address URL --customers N --contacts-out PATH [--concurrency C] [--seed S] [--generator-now ISO8601]
+      bulk-seed     --postgres CONNSTR --key-base64 K --customers N --contacts-out PATH [--skip N] [--append true] [--seed S]
+                    [--generator-now ISO8601] [--service-id ID] [--queue-tallies true] [--tally-time-zone TZ]
       unary         --address URL --target noop|check[,...] [--rounds R] [--contacts PATH] [--concurrency C] [--duration S] [--warmup S] [--rate R]
       scrub         --address URL --contacts PATH --count N [--calls K] [--campaign ID]
       redis-raw     --redis HOST:PORT --contacts PATH --count N --key-base64 K [--prefix P] [--modes hget,smismember,script,script-parallel] [--in-flight W]
@@ -28,6 +30,7 @@ try
     return args[0] switch
     {
         "seed" => await SeedScenario.RunAsync(command),
+        "bulk-seed" => await BulkSeedScenario.RunAsync(command),
         "unary" => await UnaryScenario.RunAsync(command),
         "scrub" => await ScrubScenario.RunAsync(command),
         "redis-raw" => await RedisRawScenario.RunAsync(command),

@@ -1,13 +1,9 @@
 using System.Diagnostics;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Channel = Jnt.Consent.Api.V1.Channel;
-using WriteOptions = Jnt.Consent.Api.V1.WriteOptions;
 using Jnt.Consent.Api.V1;
 using Jnt.Consent.LoadTest.Measurement;
 using Jnt.Consent.LoadTest.Workload;
 using Jnt.Consent.Synthetic;
-using Domain = Jnt.Consent.Domain;
 
 namespace Jnt.Consent.LoadTest.Scenarios;
 
@@ -19,10 +15,6 @@ namespace Jnt.Consent.LoadTest.Scenarios;
 /// </summary>
 public static class SeedScenario
 {
-    /// <summary>A consent that lapses sooner than this is left out: it could be in the past by the
-    /// time the request arrives (and the API rejects a past expiry).</summary>
-    private static readonly TimeSpan ExpiryMargin = TimeSpan.FromMinutes(10);
-
     public static async Task<int> RunAsync(CommandLine command)
     {
         var count = command.RequiredWholeNumber("customers");
@@ -33,11 +25,12 @@ public static class SeedScenario
         var watch = command.Optional("watch");
         var report = Report.From(command);
         using var channel = GatewayChannel.From(command);
+        var now = DateTimeOffset.UtcNow;
+        var generatorNow = SeedRequests.GeneratorNow(command, now);
         command.ThrowIfUnused();
 
         var client = new CustomerService.CustomerServiceClient(channel.Invoker);
-        var now = DateTimeOffset.UtcNow;
-        var generator = new FinnishCustomerGenerator(seed, now);
+        var generator = new FinnishCustomerGenerator(seed, generatorNow);
         var queue = System.Threading.Channels.Channel.CreateBounded<SyntheticCustomer>(new System.Threading.Channels.BoundedChannelOptions(concurrency * 8) { SingleWriter = true });
         var stats = new SeedStats();
 
@@ -93,75 +86,27 @@ public static class SeedScenario
         return stats.Failures == 0 ? 0 : 1;
     }
 
-    private static async Task WriteCustomer(CustomerService.CustomerServiceClient client, SyntheticCustomer customer, DateTimeOffset now,
+    private static async Task WriteCustomer(CustomerService.CustomerServiceClient client, SyntheticCustomer customer, DateTimeOffset clock,
         SeedStats stats, LatencyHistogram latencies)
     {
-        var provenance = new Provenance { Source = ConsentSource.Import, Actor = "loadtest-seed", Evidence = "synthetic data" };
-        var upsert = new UpsertCustomerRequest
+        var requests = SeedRequests.For(customer, clock);
+        for (var i = 0; i < requests.SkippedExpired; i++)
         {
-            CustomerId = customer.CustomerId,
-            Group = customer.Group == Domain.CustomerGroup.Business ? CustomerGroup.Business : CustomerGroup.Consumer,
-            GivenName = customer.GivenName,
-            FamilyName = customer.FamilyName,
-            Emails = { customer.Email },
-            Phones = { customer.Phone },
-            Address = new PostalAddress { Street = customer.Address.Street, PostalCode = customer.Address.PostalCode, City = customer.Address.City, Country = "FI" },
-            CustomerSince = Timestamp.FromDateTimeOffset(customer.CustomerSince),
-            ContactObtainedInSale = customer.ContactObtainedInSale,
-            Provenance = provenance,
-            Options = new WriteOptions { IdempotencyKey = $"seed-{customer.CustomerId}-profile" },
-        };
-        if (customer.PersonalIdentityCode is { } code)
-        {
-            upsert.PersonalIdentityCode = code;
+            stats.SkipExpired();
         }
-        else if (customer.BirthDate is { } birth)
-        {
-            upsert.BirthDate = Timestamp.FromDateTimeOffset(new DateTimeOffset(birth.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
-        }
-        if (customer.RelationshipEndedAt is { } ended)
-        {
-            upsert.RelationshipEndedAt = Timestamp.FromDateTimeOffset(ended);
-        }
-        if (!await Write(() => client.UpsertCustomerAsync(upsert).ResponseAsync, stats, latencies))
+        if (!await Write(() => client.UpsertCustomerAsync(requests.Upsert).ResponseAsync, stats, latencies))
         {
             stats.CustomerDone();
             return;
         }
-
-        for (var i = 0; i < customer.History.Count; i++)
+        foreach (var change in requests.Changes)
         {
-            var change = customer.History[i];
-            var scope = new Scope();
-            scope.Purposes.AddRange(change.Purposes.Select(p => (Purpose)(int)p));
-            scope.Channels.AddRange(change.Channels.Select(c => (Channel)(int)c));
-            var eventProvenance = new Provenance { Source = (ConsentSource)(int)change.Source, Actor = "loadtest-seed", Evidence = "synthetic data" };
-            var options = new WriteOptions { IdempotencyKey = $"seed-{customer.CustomerId}-{i}" };
-            Func<Task> call;
-            switch (change.Change)
+            Func<Task> call = change.Kind switch
             {
-                case SyntheticChange.Consent:
-                    if (change.ExpiresAt is { } expires && expires <= now + ExpiryMargin)
-                    {
-                        stats.SkipExpired();
-                        continue;
-                    }
-                    var consent = new RecordConsentRequest { CustomerId = customer.CustomerId, Scope = scope, Provenance = eventProvenance, Options = options };
-                    if (change.ExpiresAt is { } expiry)
-                    {
-                        consent.ExpiresAt = Timestamp.FromDateTimeOffset(expiry);
-                    }
-                    call = () => client.RecordConsentAsync(consent).ResponseAsync;
-                    break;
-                case SyntheticChange.Withdrawal:
-                    var withdrawal = new WithdrawConsentRequest { CustomerId = customer.CustomerId, Scope = scope, Provenance = eventProvenance, Options = options };
-                    call = () => client.WithdrawConsentAsync(withdrawal).ResponseAsync;
-                    break;
-                default:
-                    var objection = new RecordObjectionRequest { CustomerId = customer.CustomerId, Scope = scope, Provenance = eventProvenance, Options = options };
-                    call = () => client.RecordObjectionAsync(objection).ResponseAsync;
-                    break;
-            }
+                SeedChangeKind.Consent => () => client.RecordConsentAsync(change.Consent).ResponseAsync,
+                SeedChangeKind.Withdrawal => () => client.WithdrawConsentAsync(change.Withdrawal).ResponseAsync,
+                _ => () => client.RecordObjectionAsync(change.Objection).ResponseAsync,
+            };
             await Write(call, stats, latencies);
         }
         stats.CustomerDone();
