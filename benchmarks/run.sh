@@ -284,7 +284,10 @@ for share in 2 4; do
   fi
 done
 log "scrub of $scrub_count contacts, then the raw Redis baselines"
+# The scrub figure: items packed 1,024 per message (CheckItems), as the CLI sends them.
 lt scrub --api-key "$campaign_key" --address "$gateway_url" --contacts "$contacts" --count "$scrub_count" --watch "$watch" "${probe[@]}"
+# Diagnostic: the same list one item per message, as older campaign tools send it.
+lt scrub --api-key "$campaign_key" --address "$gateway_url" --contacts "$contacts" --count "$scrub_count" --packed false --watch "$watch" "${probe[@]}"
 # Diagnostic: the same list split over 4 calls at once. If that is much faster, one call leaves the gateway idle.
 lt scrub --api-key "$campaign_key" --address "$gateway_url" --contacts "$contacts" --count "$scrub_count" --calls 4 --watch "$watch" "${probe[@]}"
 lt redis-raw --redis "$redis" --prefix "js:" --contacts "$contacts" --count "$scrub_count" --key-base64 "$key" --watch "$watch"
@@ -374,7 +377,7 @@ for profile in production embedded; do
   met="$(yes_if "$scrub >= 300000")"
   if [[ "$profile" == production ]]; then
     hget="$(value production.raw.hget.rate)"; smis="$(value production.raw.smismember.rate)"; script="$(value production.raw.script.rate)"
-    row "production: bulk scrub ($(fmt "$scrub_count") contacts, one CheckBatch)" "$(fmt "$scrub") contacts/s" "-" "-" "≥ 300,000/s" "$met"
+    row "production: bulk scrub ($(fmt "$scrub_count") contacts, one CheckBatch, packed)" "$(fmt "$scrub") contacts/s" "-" "-" "≥ 300,000/s" "$met"
     [[ "$met" == yes ]] || misses+="- production bulk scrub: $(fmt "$scrub") contacts/s (target ≥ 300,000/s)."$'\n'
     r="$(ratio "$scrub" "$hget")"; met="$(yes_if "$r >= 1/3")"
     row "production: bulk scrub vs raw pipelined HGETs of the same keys" "$(fmt "$scrub") contacts/s" "$(fmt "$hget") lookups/s" "$r" "≥ 0.33" "$met"
@@ -383,12 +386,14 @@ for profile in production embedded; do
     row "production: bulk scrub vs raw pipelined SMISMEMBER (the issue's reference)" "$(fmt "$scrub") contacts/s" "$(fmt "$smis") lookups/s" "$r" "≥ 0.33" "$met"
     [[ "$met" == yes ]] || misses+="- production bulk scrub is $r × the raw SMISMEMBER rate of $(fmt "$smis")/s (target ≥ 1/3)."$'\n'
     row "production: bulk scrub vs the gateway's own Lua read script called directly, one call at a time" "$(fmt "$scrub") contacts/s" "$(fmt "$script") lookups/s" "$(ratio "$scrub" "$script")" "(diagnostic)" "-"
+    single="$(value production.scrub_single.rate)"
+    row "production: the same scrub one item per message (the older form)" "$(fmt "$single") contacts/s" "$(fmt "$scrub") (packed)" "$(ratio "$single" "$scrub")" "(diagnostic)" "-"
     calls4="$(value production.scrub_calls4.rate)"
     row "production: the same scrub split over 4 CheckBatch calls at once" "$(fmt "$calls4") contacts/s" "$(fmt "$scrub") (one call)" "$(ratio "$calls4" "$scrub")" "(diagnostic)" "-"
     parallel="$(value production.raw.script_parallel.rate)"
     row "production: bulk scrub vs the same script with 16 calls in flight (one Redis kept busy)" "$(fmt "$scrub") contacts/s" "$(fmt "$parallel") lookups/s" "$(ratio "$scrub" "$parallel")" "(diagnostic)" "-"
   else
-    row "embedded: bulk scrub ($(fmt "$embedded_scrub_count") contacts, one CheckBatch)" "$(fmt "$scrub") contacts/s" "-" "-" "≥ 300,000/s" "$met"
+    row "embedded: bulk scrub ($(fmt "$embedded_scrub_count") contacts, one CheckBatch, packed)" "$(fmt "$scrub") contacts/s" "-" "-" "≥ 300,000/s" "$met"
     [[ "$met" == yes ]] || misses+="- embedded bulk scrub: $(fmt "$scrub") contacts/s (target ≥ 300,000/s)."$'\n'
   fi
 done

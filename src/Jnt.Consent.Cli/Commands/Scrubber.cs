@@ -11,7 +11,9 @@ namespace Jnt.Consent.Cli.Commands;
 /// Streams a CSV through one SuppressionService.CheckBatch call. Rows are sent as they are read and
 /// answered in any order; at most <c>window</c> rows are held at once (sent and unanswered, or
 /// answered and waiting for an earlier row), so several of the gateway's batches are in flight while
-/// memory stays flat whatever the file's length. Output rows are written in input order. Rows that
+/// memory stays flat whatever the file's length. Rows go out packed (CheckItems, up to
+/// <see cref="RowsPerMessage"/> per message): a message is sent when full, and whenever the window
+/// is full, so what is held is always on its way. Output rows are written in input order. Rows that
 /// cannot be checked (malformed CSV, no contact, or the gateway's item error) become error rows.
 /// </summary>
 internal sealed class Scrubber(ScrubRows rows, CsvWriter output, Progress progress, int window) : IDisposable
@@ -21,6 +23,9 @@ internal sealed class Scrubber(ScrubRows rows, CsvWriter output, Progress progre
     private readonly SemaphoreSlim slots = new(window, window);
     private long nextToWrite = 1;
     private volatile Exception? readerError;
+
+    /// <summary>Rows per packed message at most (the gateway takes up to 4,096).</summary>
+    public const int RowsPerMessage = 1024;
 
     public ScrubOutcome Outcome { get; } = new();
 
@@ -36,9 +41,15 @@ internal sealed class Scrubber(ScrubRows rows, CsvWriter output, Progress progre
                 await call.RequestStream.WriteAsync(new CheckBatchRequest { Header = new BatchHeader { CampaignId = campaignId } }, failed.Token);
             }
             long sequence = 0;
+            var packed = new CheckItems();
             while (input.Read() is { } record)
             {
-                await slots.WaitAsync(failed.Token);
+                if (!slots.Wait(0, CancellationToken.None))
+                {
+                    // The window is full: send what is held, or its answers could never come.
+                    await SendAsync();
+                    await slots.WaitAsync(failed.Token);
+                }
                 sequence++;
                 var (check, error) = rows.Read(record);
                 lock (gate)
@@ -50,10 +61,24 @@ internal sealed class Scrubber(ScrubRows rows, CsvWriter output, Progress progre
                     Complete(sequence, "error", error!, "");
                     continue;
                 }
-                var item = new CheckItem { CorrelationId = sequence.ToString(CultureInfo.InvariantCulture), Check = check };
-                await call.RequestStream.WriteAsync(new CheckBatchRequest { Item = item }, failed.Token);
+                packed.Items.Add(new CheckItem { CorrelationId = sequence.ToString(CultureInfo.InvariantCulture), Check = check });
+                if (packed.Items.Count == RowsPerMessage)
+                {
+                    await SendAsync();
+                }
             }
+            await SendAsync();
             await call.RequestStream.CompleteAsync();
+
+            async Task SendAsync()
+            {
+                if (packed.Items.Count > 0)
+                {
+                    var message = new CheckBatchRequest { Items = packed };
+                    packed = new CheckItems();
+                    await call.RequestStream.WriteAsync(message, failed.Token);
+                }
+            }
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -94,14 +119,27 @@ internal sealed class Scrubber(ScrubRows rows, CsvWriter output, Progress progre
                     case CheckBatchResponse.AnswerOneofCase.Summary:
                         Outcome.Summary = answer.Summary;
                         break;
+                    case CheckBatchResponse.AnswerOneofCase.Answers:
+                        foreach (var packed in answer.Answers.Answers)
+                        {
+                            switch (packed.AnswerCase)
+                            {
+                                case CheckAnswer.AnswerOneofCase.Result:
+                                    CompleteResult(packed.CorrelationId, packed.Result);
+                                    break;
+                                case CheckAnswer.AnswerOneofCase.Error:
+                                    CompleteError(packed.CorrelationId, packed.Error);
+                                    break;
+                                default:
+                                    throw new UsageException("the gateway sent an empty answer", ExitCodes.ServerError);
+                            }
+                        }
+                        break;
                     case CheckBatchResponse.AnswerOneofCase.Result:
-                        var result = answer.Result;
-                        Complete(Sequence(answer.CorrelationId), result.Allowed ? "allowed" : "suppressed",
-                            Names.ToName(result.Reason), result.Rule.ToString(CultureInfo.InvariantCulture));
+                        CompleteResult(answer.CorrelationId, answer.Result);
                         break;
                     case CheckBatchResponse.AnswerOneofCase.Error:
-                        var field = answer.Error.Field.StartsWith("check.", StringComparison.Ordinal) ? answer.Error.Field[6..] : answer.Error.Field;
-                        Complete(Sequence(answer.CorrelationId), "error", $"{field}: {answer.Error.Description}", "");
+                        CompleteError(answer.CorrelationId, answer.Error);
                         break;
                     default:
                         break;
@@ -117,6 +155,16 @@ internal sealed class Scrubber(ScrubRows rows, CsvWriter output, Progress progre
     }
 
     public void Dispose() => slots.Dispose();
+
+    private void CompleteResult(string correlationId, CheckResponse result) =>
+        Complete(Sequence(correlationId), result.Allowed ? "allowed" : "suppressed",
+            Names.ToName(result.Reason), result.Rule.ToString(CultureInfo.InvariantCulture));
+
+    private void CompleteError(string correlationId, ItemError error)
+    {
+        var field = error.Field.StartsWith("check.", StringComparison.Ordinal) ? error.Field[6..] : error.Field;
+        Complete(Sequence(correlationId), "error", $"{field}: {error.Description}", "");
+    }
 
     private static long Sequence(string correlationId) =>
         long.TryParse(correlationId, NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)

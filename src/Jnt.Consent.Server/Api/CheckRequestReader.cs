@@ -42,13 +42,15 @@ public sealed class CheckRequestReader(Pseudonymiser pseudonymiser)
             case CheckRequest.ContactOneofCase.Email:
                 if (RequestReader.ReadEmail(request.Email, prefix + "email", errors) is { } email)
                 {
-                    subject = CheckSubject.Contact(pseudonymiser.ContactKey(email), pseudonymiser.ContactHash(email), Suppression.Cache.ContactKind.Email);
+                    var (emailKey, emailHash) = pseudonymiser.ContactKeyAndHash(email);
+                    subject = CheckSubject.Contact(emailKey, emailHash, Suppression.Cache.ContactKind.Email);
                 }
                 break;
             case CheckRequest.ContactOneofCase.Phone:
                 if (RequestReader.ReadPhone(request.Phone, prefix + "phone", errors) is { } phone)
                 {
-                    subject = CheckSubject.Contact(pseudonymiser.ContactKey(phone), pseudonymiser.ContactHash(phone), Suppression.Cache.ContactKind.Phone);
+                    var (phoneKey, phoneHash) = pseudonymiser.ContactKeyAndHash(phone);
+                    subject = CheckSubject.Contact(phoneKey, phoneHash, Suppression.Cache.ContactKind.Phone);
                 }
                 break;
             default:

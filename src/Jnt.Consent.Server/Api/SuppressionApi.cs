@@ -44,101 +44,65 @@ public sealed class SuppressionApi(
     {
         var cancellationToken = context.CancellationToken;
         // The reader fills a bounded queue while the previous batch is checked: reading, checking
-        // and writing overlap, and a fast client cannot flood memory.
-        var queue = System.Threading.Channels.Channel.CreateBounded<CheckBatchRequest>(new System.Threading.Channels.BoundedChannelOptions(BatchSize * 4) { SingleReader = true, SingleWriter = true });
-        var reading = Task.Run(async () =>
-        {
-            try
-            {
-                await foreach (var message in requestStream.ReadAllAsync(cancellationToken))
-                {
-                    await queue.Writer.WriteAsync(message, cancellationToken);
-                }
-                queue.Writer.Complete();
-            }
-            catch (Exception ex)
-            {
-                queue.Writer.Complete(ex);
-            }
-        }, cancellationToken);
+        // and writing overlap, and a fast client cannot flood memory. It hands on messages in
+        // groups (what has already arrived, up to a batch's worth of items), not one by one: one
+        // queue hop per item was a visible share of a one-item-per-message scrub.
+        var queue = System.Threading.Channels.Channel.CreateBounded<List<CheckBatchRequest>>(new System.Threading.Channels.BoundedChannelOptions(GroupsQueued) { SingleReader = true, SingleWriter = true });
+        var reading = Task.Run(() => ReadGroupsAsync(requestStream, queue.Writer, cancellationToken), cancellationToken);
 
         var run = new BatchRun();
         var first = true;
         // Batches being checked, oldest first; their answers are written in that order. Items
         // refused at validation are answered with the batch they arrived in.
-        var inFlight = new Queue<(List<CheckBatchResponse> Refused, List<string> CorrelationIds, Task<ContactDecision[]>? Decisions, long Started)>(BatchesInFlight + 1);
-        var pending = new List<CheckItem>(BatchSize);
-        var correlationIds = new List<string>(BatchSize);
-        var refused = new List<CheckBatchResponse>();
+        var inFlight = new Queue<Batch>(BatchesInFlight + 1);
+        var batch = new Batch();
+        var errors = new FieldErrors();
         try
         {
             while (await queue.Reader.WaitToReadAsync(cancellationToken))
             {
-                while (pending.Count + refused.Count < BatchSize && queue.Reader.TryRead(out var message))
+                while (queue.Reader.TryRead(out var group))
                 {
-                    if (message.MessageCase == CheckBatchRequest.MessageOneofCase.Header)
+                    foreach (var message in group)
                     {
-                        if (!first)
+                        switch (message.MessageCase)
                         {
-                            throw FieldErrors.ForField("header", "a header may only be the first message");
+                            case CheckBatchRequest.MessageOneofCase.Header:
+                                if (!first)
+                                {
+                                    throw FieldErrors.ForField("header", "a header may only be the first message");
+                                }
+                                if (message.Header.CampaignId is not { Length: > 0 and <= 128 } campaign || campaign.Any(char.IsControl))
+                                {
+                                    throw FieldErrors.ForField("header.campaign_id", "must be 1-128 characters without control characters");
+                                }
+                                run.CampaignId = campaign;
+                                break;
+                            case CheckBatchRequest.MessageOneofCase.Item:
+                                Accept(message.Item, packed: false);
+                                break;
+                            case CheckBatchRequest.MessageOneofCase.Items:
+                                var items = message.Items.Items;
+                                if (items.Count > MaxItemsPerMessage)
+                                {
+                                    throw FieldErrors.ForField("items.items", $"at most {MaxItemsPerMessage} items per message; send the rest in further messages");
+                                }
+                                foreach (var item in items)
+                                {
+                                    Accept(item, packed: true);
+                                }
+                                break;
+                            default:
+                                break;
                         }
-                        if (message.Header.CampaignId is not { Length: > 0 and <= 128 } campaign || campaign.Any(char.IsControl))
-                        {
-                            throw FieldErrors.ForField("header.campaign_id", "must be 1-128 characters without control characters");
-                        }
-                        run.CampaignId = campaign;
+                        first = false;
                     }
-                    else if (message.MessageCase == CheckBatchRequest.MessageOneofCase.Item)
-                    {
-                        if (++run.Items > options.Value.MaxBatchItems)
-                        {
-                            throw new RpcException(new Grpc.Core.Status(StatusCode.ResourceExhausted,
-                                $"a batch may hold at most {options.Value.MaxBatchItems} items (Gateway:MaxBatchItems); split the list"));
-                        }
-                        var correlationId = message.Item.CorrelationId;
-                        var errors = new FieldErrors();
-                        CheckItem? item = null;
-                        if (correlationId.Length > 128)
-                        {
-                            errors.Add("correlation_id", "must be at most 128 characters");
-                            correlationId = correlationId[..128];
-                        }
-                        else if (message.Item.Check is null)
-                        {
-                            errors.Add("check", "is required");
-                        }
-                        else
-                        {
-                            item = reader.Read(message.Item.Check, errors, "check.");
-                        }
-                        if (item is null || errors.HasErrors)
-                        {
-                            refused.Add(new CheckBatchResponse { CorrelationId = correlationId, Error = errors.FirstAsItemError() });
-                            run.Errors++;
-                            run.Digest(default, known: false);
-                        }
-                        else
-                        {
-                            pending.Add(item);
-                            correlationIds.Add(correlationId);
-                            // Digest in arrival order, whatever the batch boundaries.
-                            run.Digest(item.Subject.Hash, known: true);
-                        }
-                    }
-                    first = false;
                 }
-                if (pending.Count == 0 && refused.Count == 0)
-                {
-                    continue;
-                }
-                // Start this batch's check, then read on while it runs. The oldest batch's answers
+                // Start what has arrived, then read on while it runs. The oldest batch's answers
                 // are written when the window is full, and every batch's when nothing more has
                 // arrived for now: a client may wait for answers before it sends more.
-                inFlight.Enqueue((refused, correlationIds, pending.Count > 0 ? checker.CheckAsync(pending, cancellationToken) : null, System.Diagnostics.Stopwatch.GetTimestamp()));
-                pending = new List<CheckItem>(BatchSize);
-                correlationIds = new List<string>(BatchSize);
-                refused = [];
-                while (inFlight.Count >= BatchesInFlight || (inFlight.Count > 0 && queue.Reader.Count == 0))
+                await DispatchAsync();
+                while (inFlight.Count > 0 && queue.Reader.Count == 0)
                 {
                     await WriteAnswersAsync(inFlight.Dequeue(), run, responseStream);
                 }
@@ -151,9 +115,9 @@ public sealed class SuppressionApi(
         finally
         {
             // A failed call leaves checks running: observe them, so none is left unobserved.
-            foreach (var (_, _, decisions, _) in inFlight)
+            foreach (var pending in inFlight)
             {
-                _ = decisions?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                _ = pending.Decisions?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             }
         }
         await reading;
@@ -168,6 +132,143 @@ public sealed class SuppressionApi(
         // The summary ends the call: flushed, whatever the last batch's writes left set.
         responseStream.WriteOptions = null;
         await responseStream.WriteAsync(new CheckBatchResponse { Summary = summary }, cancellationToken);
+
+        // Validates one item into the current batch; a full batch is started at once, mid-message
+        // if need be, so a batch stays one cache script whatever the senders' message sizes.
+        void Accept(Jnt.Consent.Api.V1.CheckItem message, bool packed)
+        {
+            if (++run.Items > options.Value.MaxBatchItems)
+            {
+                throw new RpcException(new Grpc.Core.Status(StatusCode.ResourceExhausted,
+                    $"a batch may hold at most {options.Value.MaxBatchItems} items (Gateway:MaxBatchItems); split the list"));
+            }
+            var correlationId = message.CorrelationId;
+            CheckItem? item = null;
+            if (correlationId.Length > 128)
+            {
+                errors.Add("correlation_id", "must be at most 128 characters");
+                correlationId = correlationId[..128];
+            }
+            else if (message.Check is null)
+            {
+                errors.Add("check", "is required");
+            }
+            else
+            {
+                item = reader.Read(message.Check, errors, "check.");
+            }
+            if (item is null || errors.HasErrors)
+            {
+                batch.Refused.Add((correlationId, errors.FirstAsItemError(), packed));
+                errors = new FieldErrors();
+                run.Errors++;
+                run.Digest(default, known: false);
+            }
+            else
+            {
+                batch.Items.Add(item);
+                batch.CorrelationIds.Add(correlationId);
+                batch.Packed.Add(packed);
+                // Digest in arrival order, whatever the batch boundaries.
+                run.Digest(item.Subject.Hash, known: true);
+            }
+            if (batch.Count >= BatchSize)
+            {
+                Start();
+            }
+        }
+
+        void Start()
+        {
+            batch.Decisions = batch.Items.Count > 0 ? checker.CheckAsync(batch.Items, cancellationToken) : null;
+            batch.Started = System.Diagnostics.Stopwatch.GetTimestamp();
+            inFlight.Enqueue(batch);
+            batch = new Batch();
+        }
+
+        // Starts the partial batch, if any, and writes the oldest answers while the window is full.
+        async Task DispatchAsync()
+        {
+            if (batch.Count > 0)
+            {
+                Start();
+            }
+            while (inFlight.Count > BatchesInFlight)
+            {
+                await WriteAnswersAsync(inFlight.Dequeue(), run, responseStream);
+            }
+        }
+    }
+
+    /// <summary>Items at most in one packed message (CheckItems); more fails the call.</summary>
+    public const int MaxItemsPerMessage = 4096;
+
+    /// <summary>Groups of messages read ahead of the checks.</summary>
+    private const int GroupsQueued = 8;
+
+    /// <summary>
+    /// Reads the request stream and queues what has arrived in groups: a group closes when it holds
+    /// a batch's worth of items or when the next message has not arrived yet (then it is queued at
+    /// once, so a client that waits for answers before sending more is answered).
+    /// </summary>
+    private static async Task ReadGroupsAsync(IAsyncStreamReader<CheckBatchRequest> requestStream, System.Threading.Channels.ChannelWriter<List<CheckBatchRequest>> queue, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var group = new List<CheckBatchRequest>();
+            var items = 0;
+            while (true)
+            {
+                var next = requestStream.MoveNext(cancellationToken);
+                if (!next.IsCompleted && group.Count > 0)
+                {
+                    await queue.WriteAsync(group, cancellationToken);
+                    group = [];
+                    items = 0;
+                }
+                if (!await next)
+                {
+                    break;
+                }
+                var message = requestStream.Current;
+                group.Add(message);
+                items += message.MessageCase == CheckBatchRequest.MessageOneofCase.Items ? message.Items.Items.Count : 1;
+                if (items >= BatchSize)
+                {
+                    await queue.WriteAsync(group, cancellationToken);
+                    group = [];
+                    items = 0;
+                }
+            }
+            if (group.Count > 0)
+            {
+                await queue.WriteAsync(group, cancellationToken);
+            }
+            queue.Complete();
+        }
+        catch (Exception ex)
+        {
+            queue.Complete(ex);
+        }
+    }
+
+    /// <summary>One round of checks: the items validated, those refused, and the check running.</summary>
+    private sealed class Batch
+    {
+        public List<CheckItem> Items { get; } = new(BatchSize);
+
+        public List<string> CorrelationIds { get; } = new(BatchSize);
+
+        /// <summary>Per item: sent packed (answered in CheckAnswers) or alone.</summary>
+        public List<bool> Packed { get; } = new(BatchSize);
+
+        public List<(string CorrelationId, ItemError Error, bool Packed)> Refused { get; } = [];
+
+        public Task<ContactDecision[]>? Decisions { get; set; }
+
+        public long Started { get; set; }
+
+        public int Count => Items.Count + Refused.Count;
     }
 
     public override async Task<CampaignReceipt> GetCampaignReceipt(GetCampaignReceiptRequest request, ServerCallContext context)
@@ -199,35 +300,50 @@ public sealed class SuppressionApi(
     }
 
     /// <summary>
-    /// Writes one batch's answers. All but the last are written with BufferHint (no flush), so a
-    /// batch of 512 answers goes out in a few large socket writes instead of 512 small ones.
+    /// Writes one batch's answers: those to packed items as one CheckAnswers message, the others one
+    /// message each. All but the last are written with BufferHint (no flush), so a batch of 512
+    /// answers goes out in a few large socket writes instead of 512 small ones.
     /// </summary>
-    private static async Task WriteAnswersAsync(
-        (List<CheckBatchResponse> Refused, List<string> CorrelationIds, Task<ContactDecision[]>? Decisions, long Started) batch,
-        BatchRun run,
-        IServerStreamWriter<CheckBatchResponse> responseStream)
+    private static async Task WriteAnswersAsync(Batch batch, BatchRun run, IServerStreamWriter<CheckBatchResponse> responseStream)
     {
         var decisions = batch.Decisions is null ? [] : await batch.Decisions;
         if (decisions.Length > 0)
         {
             Observability.GatewayMetrics.Checked(decisions, "batch", batch.Started);
         }
-        var total = batch.Refused.Count + decisions.Length;
-        var written = 0;
-        foreach (var answer in batch.Refused)
+        CheckAnswers? packed = null;
+        var singles = new List<CheckBatchResponse>();
+        foreach (var (correlationId, error, isPacked) in batch.Refused)
         {
-            await WriteAsync(answer);
+            if (isPacked)
+            {
+                (packed ??= new CheckAnswers()).Answers.Add(new CheckAnswer { CorrelationId = correlationId, Error = error });
+            }
+            else
+            {
+                singles.Add(new CheckBatchResponse { CorrelationId = correlationId, Error = error });
+            }
         }
         for (var i = 0; i < decisions.Length; i++)
         {
             run.Count(decisions[i]);
-            await WriteAsync(new CheckBatchResponse { CorrelationId = batch.CorrelationIds[i], Result = ToProto(decisions[i]) });
+            if (batch.Packed[i])
+            {
+                (packed ??= new CheckAnswers()).Answers.Add(new CheckAnswer { CorrelationId = batch.CorrelationIds[i], Result = ToProto(decisions[i]) });
+            }
+            else
+            {
+                singles.Add(new CheckBatchResponse { CorrelationId = batch.CorrelationIds[i], Result = ToProto(decisions[i]) });
+            }
         }
-
-        Task WriteAsync(CheckBatchResponse answer)
+        if (packed is not null)
         {
-            responseStream.WriteOptions = ++written < total ? BufferedWrite : null;
-            return responseStream.WriteAsync(answer);
+            singles.Add(new CheckBatchResponse { Answers = packed });
+        }
+        for (var i = 0; i < singles.Count; i++)
+        {
+            responseStream.WriteOptions = i < singles.Count - 1 ? BufferedWrite : null;
+            await responseStream.WriteAsync(singles[i]);
         }
     }
 
@@ -245,7 +361,11 @@ public sealed class SuppressionApi(
     private sealed class BatchRun
     {
         private readonly IncrementalHash digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        private readonly Dictionary<string, long> reasons = [];
+        private readonly Dictionary<Jnt.Consent.Api.V1.DecisionReason, long> reasons = [];
+
+        /// <summary>Hashes not yet added to the digest: one append per many items, not per item.</summary>
+        private readonly byte[] pendingDigest = new byte[HashKey.Length * 1024];
+        private int pendingDigestLength;
 
         public string? CampaignId { get; set; }
 
@@ -262,14 +382,18 @@ public sealed class SuppressionApi(
         {
             Checked++;
             Allowed += decision.Allowed ? 1 : 0;
-            var reason = ProtoEnums.ToProto(decision.Reason).ToString();
+            var reason = ProtoEnums.ToProto(decision.Reason);
             reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
         }
 
         /// <summary>Adds one item's keyed hash (or, not known, a marker of zeros for a malformed item) to the digest.</summary>
         public void Digest(HashKey hash, bool known)
         {
-            Span<byte> bytes = stackalloc byte[HashKey.Length];
+            if (pendingDigestLength == pendingDigest.Length)
+            {
+                FlushDigest();
+            }
+            var bytes = pendingDigest.AsSpan(pendingDigestLength, HashKey.Length);
             if (known)
             {
                 hash.CopyTo(bytes);
@@ -278,14 +402,22 @@ public sealed class SuppressionApi(
             {
                 bytes.Clear();
             }
-            digest.AppendData(bytes);
+            pendingDigestLength += HashKey.Length;
+        }
+
+        private void FlushDigest()
+        {
+            digest.AppendData(pendingDigest.AsSpan(0, pendingDigestLength));
+            pendingDigestLength = 0;
         }
 
         public async Task<CampaignReceiptRecord> ToReceipt(string campaignId, string caller, DateTimeOffset now, ProhibitionListStore lists, CancellationToken cancellationToken)
         {
             var versions = (await lists.CurrentAsync(cancellationToken)).Select(l => $"{l.Info.Name}@{l.Info.Version}").ToList();
+            FlushDigest();
+            var byName = reasons.ToDictionary(r => r.Key.ToString(), r => r.Value);
             return new CampaignReceiptRecord(Guid.NewGuid().ToString("N"), campaignId, caller, now, PolicyVersion.Current,
-                Convert.ToHexStringLower(digest.GetHashAndReset()), Checked, Allowed, Errors, reasons, versions);
+                Convert.ToHexStringLower(digest.GetHashAndReset()), Checked, Allowed, Errors, byName, versions);
         }
     }
 }

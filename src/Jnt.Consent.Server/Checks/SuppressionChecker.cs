@@ -91,7 +91,7 @@ public sealed partial class SuppressionChecker(
     private static ContactDecision DecideForCustomer(CheckItem item, byte[]? entry, bool listed, DateTimeOffset now) =>
         ConsentDecisionTable.Decide(entry is null
             ? UnknownCustomer(item)
-            : CustomerEntry.Decode(entry).Facts(item.Purpose, item.Channel, item.Campaign, listed, now));
+            : CustomerEntry.Facts(entry, item.Purpose, item.Channel, item.Campaign, listed, now));
 
     /// <summary>The slow path: grains for customer state, the durable list store for list membership.</summary>
     private async Task<ContactDecision[]> FromDurableStore(IReadOnlyList<CheckItem> items, DateTimeOffset now, CancellationToken cancellationToken)

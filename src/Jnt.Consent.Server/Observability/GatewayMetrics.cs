@@ -64,13 +64,29 @@ public static class GatewayMetrics
         {
             return;
         }
+        if (decisions.Count == 1)
+        {
+            Add(1, decisions[0].Allowed, decisions[0].Reason);
+            return;
+        }
+        // One Add per distinct answer, not per item: each Add looks its tags up (a scrub batch of
+        // 512 answers has a handful of distinct ones).
+        var counts = new Dictionary<(bool Allowed, DecisionReason Reason), int>();
         foreach (var decision in decisions)
         {
-            Checks.Add(1,
-                new KeyValuePair<string, object?>("decision", decision.Allowed ? "allowed" : "suppressed"),
-                new KeyValuePair<string, object?>("reason", ReasonLabels.GetValueOrDefault(decision.Reason, "other")),
-                new KeyValuePair<string, object?>("api", api));
+            var key = (decision.Allowed, decision.Reason);
+            counts[key] = counts.GetValueOrDefault(key) + 1;
         }
+        foreach (var ((allowed, reason), count) in counts)
+        {
+            Add(count, allowed, reason);
+        }
+
+        void Add(int count, bool allowed, DecisionReason reason) =>
+            Checks.Add(count,
+                new KeyValuePair<string, object?>("decision", allowed ? "allowed" : "suppressed"),
+                new KeyValuePair<string, object?>("reason", ReasonLabels.GetValueOrDefault(reason, "other")),
+                new KeyValuePair<string, object?>("api", api));
     }
 
     public static void AnsweredFromCache(int contacts) => CacheAnswers.Add(contacts);

@@ -135,6 +135,59 @@ public sealed record CustomerEntry(
             campaign);
     }
 
+    /// <summary>
+    /// What <c>Decode(entry).Facts(...)</c> gives, read straight from the encoded entry: only the
+    /// asked cell and its expiry, no contact list, no dictionaries. The check path decides every
+    /// item of a scrub from an entry; decoding the whole entry first was a visible share of it.
+    /// </summary>
+    public static DecisionFacts Facts(ReadOnlySpan<byte> entry, Purpose purpose, Channel channel, CampaignContext campaign, bool onExternalList, DateTimeOffset now)
+    {
+        var at = 5 + (entry[4] * 13);
+        var flags = entry[at++];
+        var since = FromSeconds(BinaryPrimitives.ReadInt32BigEndian(entry[at..]));
+        at += 4;
+        DateTimeOffset? ended = null;
+        if ((flags & FlagEnded) != 0)
+        {
+            ended = FromSeconds(BinaryPrimitives.ReadInt32BigEndian(entry[at..]));
+            at += 4;
+        }
+        ulong statuses = 0;
+        for (var i = 0; i < 7; i++)
+        {
+            statuses |= (ulong)entry[at++] << (8 * i);
+        }
+        int expiryCount = entry[at++];
+        var status = ConsentCellStatus.None;
+        DateTimeOffset? expiresAt = null;
+        // Cells exist for the 5 × 5 purposes and channels only (as Decode builds them).
+        if ((int)purpose is >= 1 and <= 5 && (int)channel is >= 1 and <= 5)
+        {
+            var index = CellIndex(purpose, channel);
+            status = (ConsentCellStatus)((statuses >> (2 * index)) & 3);
+            if (status != ConsentCellStatus.None)
+            {
+                // The last expiry listed for the cell, as Decode's dictionary keeps it.
+                for (var i = 0; i < expiryCount; i++, at += 5)
+                {
+                    if (entry[at] == index)
+                    {
+                        expiresAt = FromSeconds(BinaryPrimitives.ReadInt32BigEndian(entry[(at + 1)..]));
+                    }
+                }
+            }
+        }
+        var existing = since <= now && (ended is null || ended > now);
+        return new DecisionFacts(purpose, channel, ContactSubject.KnownCustomer,
+            (flags & FlagBusiness) != 0 ? CustomerGroup.Business : CustomerGroup.Consumer,
+            Objected: ConsentCell.IsObjected(status),
+            OnExternalProhibitionList: onExternalList,
+            HasValidConsent: ConsentCell.HasValidConsent(status, expiresAt, now),
+            IsExistingCustomer: existing,
+            ContactObtainedInSale: (flags & FlagContactFromSale) != 0,
+            campaign);
+    }
+
     private static int CellIndex(Purpose purpose, Channel channel) => ((int)purpose - 1) * 5 + ((int)channel - 1);
 
     private static int SecondsRoundedDown(DateTimeOffset time) =>

@@ -61,6 +61,19 @@ public sealed class Pseudonymiser
 
     public HashKey ContactHash(EmailAddress email) => new(Digest(EmailDomain, email.Value));
 
+    /// <summary><see cref="ContactKey(EmailAddress)"/> and <see cref="ContactHash(EmailAddress)"/> from one
+    /// digest (the check path needs both; two HMACs per checked contact were a visible share of a scrub).</summary>
+    public (string Key, HashKey Hash) ContactKeyAndHash(EmailAddress email) => KeyAndHash(EmailDomain, email.Value);
+
+    /// <summary>The same for a phone number.</summary>
+    public (string Key, HashKey Hash) ContactKeyAndHash(PhoneNumber phone) => KeyAndHash(PhoneDomain, phone.Value);
+
+    private (string Key, HashKey Hash) KeyAndHash(string domain, string value)
+    {
+        var digest = Digest(domain, value);
+        return (domain + ":" + Convert.ToHexStringLower(digest), new HashKey(digest));
+    }
+
     public HashKey ContactHash(PhoneNumber phone) => new(Digest(PhoneDomain, phone.Value));
 
     /// <summary>A postal address, normalised (case, spacing) so that list entries and the register match.</summary>

@@ -45,6 +45,18 @@ public sealed class PseudonymiserTests
     }
 
     [Fact]
+    public void The_key_and_hash_from_one_digest_equal_the_separate_ones()
+    {
+        var pseudonymiser = new Pseudonymiser(Key);
+        Assert.True(EmailAddress.TryParse("Maija.Meikalainen@Example.FI", out var email, out _));
+        Assert.True(PhoneNumber.TryParse("040 123 4567", out var phone, out _));
+
+        Assert.Equal((pseudonymiser.ContactKey(email), pseudonymiser.ContactHash(email)), pseudonymiser.ContactKeyAndHash(email));
+        Assert.Equal((pseudonymiser.ContactKey(phone), pseudonymiser.ContactHash(phone)), pseudonymiser.ContactKeyAndHash(phone));
+        Assert.Equal(new HashKey(Expected("phone", phone.Value)), pseudonymiser.ContactKeyAndHash(phone).Hash);
+    }
+
+    [Fact]
     public void A_value_longer_than_the_stack_buffer_hashes_the_same_way()
     {
         var pseudonymiser = new Pseudonymiser(Key);
