@@ -234,9 +234,46 @@ public sealed class TallyProjector(
 
     private const int RowsPerStatement = 200;
 
-    private static async Task UpsertStatusesAsync(DbConnection connection, DbTransaction transaction,
+    private const string StatusUpdate = """
+        ON CONFLICT (grain_key) DO UPDATE SET
+            customer_group = excluded.customer_group, consented_mask = excluded.consented_mask,
+            objected_mask = excluded.objected_mask, reachable_mask = excluded.reachable_mask,
+            changed_at_ms = excluded.changed_at_ms, valid_until_ms = excluded.valid_until_ms,
+            projected_at = CURRENT_TIMESTAMP
+        """;
+
+    private async Task UpsertStatusesAsync(DbConnection connection, DbTransaction transaction,
         List<(string Key, Work Item, CustomerTally Tally)> statuses, CancellationToken cancellationToken)
     {
+        if (statuses.Count == 0)
+        {
+            return;
+        }
+        if (Database.IsPostgres)
+        {
+            // One statement with a array per column (the keys are distinct: one entry per customer).
+            await using var arrays = Database.Command(connection, $"""
+                INSERT INTO jnt_tally_status
+                    (grain_key, grainidhash, graintypehash, grainidn0, grainidn1, customer_group,
+                     consented_mask, objected_mask, reachable_mask, changed_at_ms, valid_until_ms)
+                SELECT * FROM unnest(@k::text[], @h::integer[], @t::integer[], @a::bigint[], @b::bigint[], @g::smallint[],
+                                     @c::integer[], @o::integer[], @r::integer[], @w::bigint[], @u::bigint[])
+                {StatusUpdate}
+                """, transaction,
+                ("@k", statuses.Select(s => s.Key).ToArray()),
+                ("@h", statuses.Select(s => s.Item.GrainIdHash).ToArray()),
+                ("@t", statuses.Select(s => s.Item.GrainTypeHash).ToArray()),
+                ("@a", statuses.Select(s => s.Item.GrainIdN0).ToArray()),
+                ("@b", statuses.Select(s => s.Item.GrainIdN1).ToArray()),
+                ("@g", statuses.Select(s => TallyStore.Code(s.Tally.Subject!.Group)).ToArray()),
+                ("@c", statuses.Select(s => s.Tally.Subject!.Consented).ToArray()),
+                ("@o", statuses.Select(s => s.Tally.Subject!.Objected).ToArray()),
+                ("@r", statuses.Select(s => s.Tally.Subject!.Reachable).ToArray()),
+                ("@w", statuses.Select(s => s.Tally.ChangedAt?.ToUnixTimeMilliseconds()).ToArray()),
+                ("@u", statuses.Select(s => s.Tally.ValidUntil?.ToUnixTimeMilliseconds()).ToArray()));
+            await arrays.ExecuteNonQueryAsync(cancellationToken);
+            return;
+        }
         foreach (var chunk in statuses.Chunk(RowsPerStatement))
         {
             var values = new List<string>();
@@ -256,19 +293,28 @@ public sealed class TallyProjector(
                     (grain_key, grainidhash, graintypehash, grainidn0, grainidn1, customer_group,
                      consented_mask, objected_mask, reachable_mask, changed_at_ms, valid_until_ms)
                 VALUES {string.Join(", ", values)}
-                ON CONFLICT (grain_key) DO UPDATE SET
-                    customer_group = excluded.customer_group, consented_mask = excluded.consented_mask,
-                    objected_mask = excluded.objected_mask, reachable_mask = excluded.reachable_mask,
-                    changed_at_ms = excluded.changed_at_ms, valid_until_ms = excluded.valid_until_ms,
-                    projected_at = CURRENT_TIMESTAMP
+                {StatusUpdate}
                 """, transaction, [.. parameters]);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
-    private static async Task DeleteInAsync(DbConnection connection, DbTransaction transaction, string table, string column,
+    private async Task DeleteInAsync(DbConnection connection, DbTransaction transaction, string table, string column,
         IEnumerable<object> values, CancellationToken cancellationToken)
     {
+        if (Database.IsPostgres)
+        {
+            var all = values.ToArray();
+            if (all.Length == 0)
+            {
+                return;
+            }
+            // One statement: the values as one array (text or bigint, as the column).
+            object array = all[0] is string ? all.Cast<string>().ToArray() : all.Cast<long>().ToArray();
+            await using var any = Database.Command(connection, $"DELETE FROM {table} WHERE {column} = ANY(@v)", transaction, ("@v", array));
+            await any.ExecuteNonQueryAsync(cancellationToken);
+            return;
+        }
         foreach (var chunk in values.Chunk(500))
         {
             var names = chunk.Select((_, i) => $"@v{i}").ToArray();

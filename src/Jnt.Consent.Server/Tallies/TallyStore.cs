@@ -167,6 +167,17 @@ public sealed class TallyStore(Database database)
         IEnumerable<(DateOnly? Period, TallyKey Key, TallyCounts Delta)> rows, CancellationToken cancellationToken)
     {
         var conflict = periodColumn is null ? "customer_group, purpose, channel" : $"{periodColumn}, customer_group, purpose, channel";
+        var update = $"""
+            ON CONFLICT ({conflict}) DO UPDATE SET
+                customers = {table}.customers + excluded.customers, consented = {table}.consented + excluded.consented,
+                objected = {table}.objected + excluded.objected, neither = {table}.neither + excluded.neither,
+                reachable = {table}.reachable + excluded.reachable
+            """;
+        if (database.IsPostgres)
+        {
+            await AddCountsAsArraysAsync(connection, transaction, table, periodColumn, update, rows, cancellationToken);
+            return;
+        }
         foreach (var chunk in rows.Where(r => !r.Delta.IsZero).Chunk(200))
         {
             var values = new List<string>();
@@ -188,13 +199,67 @@ public sealed class TallyStore(Database database)
             await using var command = Database.Command(connection, $"""
                 INSERT INTO {table} ({(periodColumn is null ? "" : periodColumn + ", ")}customer_group, purpose, channel, {Measures})
                 VALUES {string.Join(", ", values)}
-                ON CONFLICT ({conflict}) DO UPDATE SET
-                    customers = {table}.customers + excluded.customers, consented = {table}.consented + excluded.consented,
-                    objected = {table}.objected + excluded.objected, neither = {table}.neither + excluded.neither,
-                    reachable = {table}.reachable + excluded.reachable
+                {update}
                 """, transaction, [.. parameters]);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// PostgreSQL: every row of a table in one statement, as one array per column. A backlog books tens
+    /// of thousands of day rows per batch; as multi-row VALUES that was hundreds of statements of
+    /// 1,800 parameters each, parsed and planned one by one: most of the time a batch took (a profile
+    /// at 20,000 customers: 2.2-3.4 s of a 2.6-4 s batch of 2,000 went to booking; 1.3-1.5 s this way).
+    /// The rows' keys are distinct (they come from a dictionary), as ON CONFLICT DO UPDATE requires.
+    /// </summary>
+    private static async Task AddCountsAsArraysAsync(DbConnection connection, DbTransaction transaction, string table, string? periodColumn,
+        string update, IEnumerable<(DateOnly? Period, TallyKey Key, TallyCounts Delta)> rows, CancellationToken cancellationToken)
+    {
+        var list = rows.Where(r => !r.Delta.IsZero).ToList();
+        if (list.Count == 0)
+        {
+            return;
+        }
+        var periods = new DateOnly[list.Count];
+        var groups = new short[list.Count];
+        var purposes = new short[list.Count];
+        var channels = new short[list.Count];
+        var measures = new long[5][];
+        for (var m = 0; m < measures.Length; m++)
+        {
+            measures[m] = new long[list.Count];
+        }
+        for (var i = 0; i < list.Count; i++)
+        {
+            var (period, key, delta) = list[i];
+            periods[i] = period ?? default;
+            groups[i] = Code(key.Group);
+            purposes[i] = Code(key.Purpose);
+            channels[i] = Code(key.Channel);
+            measures[0][i] = delta.Customers;
+            measures[1][i] = delta.Consented;
+            measures[2][i] = delta.Objected;
+            measures[3][i] = delta.Neither;
+            measures[4][i] = delta.Reachable;
+        }
+        var parameters = new List<(string, object?)>
+        {
+            ("@g", groups), ("@p", purposes), ("@c", channels),
+            ("@n", measures[0]), ("@y", measures[1]), ("@o", measures[2]), ("@e", measures[3]), ("@r", measures[4]),
+        };
+        var periodArray = "";
+        if (periodColumn is not null)
+        {
+            periodArray = "@d::date[], ";
+            parameters.Add(("@d", periods));
+        }
+        await using var command = Database.Command(connection, $"""
+            INSERT INTO {table} ({(periodColumn is null ? "" : periodColumn + ", ")}customer_group, purpose, channel, {Measures})
+            SELECT * FROM unnest({periodArray}@g::smallint[], @p::smallint[], @c::smallint[],
+                                 @n::bigint[], @y::bigint[], @o::bigint[], @e::bigint[], @r::bigint[])
+            {update}
+            """, transaction, [.. parameters]);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<long> PendingAsync(string serviceId, DateTimeOffset now, CancellationToken cancellationToken = default)
