@@ -232,8 +232,6 @@ public sealed class TallyProjector(
         return counted;
     }
 
-    private const int RowsPerStatement = 200;
-
     private const string StatusUpdate = """
         ON CONFLICT (grain_key) DO UPDATE SET
             customer_group = excluded.customer_group, consented_mask = excluded.consented_mask,
@@ -274,27 +272,31 @@ public sealed class TallyProjector(
             await arrays.ExecuteNonQueryAsync(cancellationToken);
             return;
         }
-        foreach (var chunk in statuses.Chunk(RowsPerStatement))
+        // SQLite runs in-process: one prepared single-row statement, executed per customer.
+        await using var command = Database.Command(connection, $"""
+            INSERT INTO jnt_tally_status
+                (grain_key, grainidhash, graintypehash, grainidn0, grainidn1, customer_group,
+                 consented_mask, objected_mask, reachable_mask, changed_at_ms, valid_until_ms)
+            VALUES (@k, @h, @t, @a, @b, @g, @c, @o, @r, @w, @u)
+            {StatusUpdate}
+            """, transaction,
+            ("@k", ""), ("@h", 0), ("@t", 0), ("@a", 0L), ("@b", 0L), ("@g", 0), ("@c", 0), ("@o", 0), ("@r", 0), ("@w", 0L), ("@u", 0L));
+        command.Prepare();
+        var p = command.Parameters;
+        foreach (var (key, item, tally) in statuses)
         {
-            var values = new List<string>();
-            var parameters = new List<(string, object?)>();
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var (key, item, tally) = chunk[i];
-                var subject = tally.Subject!;
-                values.Add($"(@k{i}, @h{i}, @t{i}, @a{i}, @b{i}, @g{i}, @c{i}, @o{i}, @r{i}, @w{i}, @u{i})");
-                parameters.AddRange([
-                    ($"@k{i}", key), ($"@h{i}", item.GrainIdHash), ($"@t{i}", item.GrainTypeHash), ($"@a{i}", item.GrainIdN0), ($"@b{i}", item.GrainIdN1),
-                    ($"@g{i}", TallyStore.Code(subject.Group)), ($"@c{i}", subject.Consented), ($"@o{i}", subject.Objected), ($"@r{i}", subject.Reachable),
-                    ($"@w{i}", tally.ChangedAt?.ToUnixTimeMilliseconds()), ($"@u{i}", tally.ValidUntil?.ToUnixTimeMilliseconds())]);
-            }
-            await using var command = Database.Command(connection, $"""
-                INSERT INTO jnt_tally_status
-                    (grain_key, grainidhash, graintypehash, grainidn0, grainidn1, customer_group,
-                     consented_mask, objected_mask, reachable_mask, changed_at_ms, valid_until_ms)
-                VALUES {string.Join(", ", values)}
-                {StatusUpdate}
-                """, transaction, [.. parameters]);
+            var subject = tally.Subject!;
+            p[0].Value = key;
+            p[1].Value = item.GrainIdHash;
+            p[2].Value = item.GrainTypeHash;
+            p[3].Value = item.GrainIdN0;
+            p[4].Value = item.GrainIdN1;
+            p[5].Value = TallyStore.Code(subject.Group);
+            p[6].Value = subject.Consented;
+            p[7].Value = subject.Objected;
+            p[8].Value = subject.Reachable;
+            p[9].Value = (object?)tally.ChangedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value;
+            p[10].Value = (object?)tally.ValidUntil?.ToUnixTimeMilliseconds() ?? DBNull.Value;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
