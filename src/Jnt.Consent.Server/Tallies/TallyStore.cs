@@ -104,7 +104,8 @@ public sealed class TallyStore(Database database)
 
     /// <summary>
     /// Month ends read from the counts before the first month, then one row per month and counter. A
-    /// period that ends before its month does (the range's last day) is read as of that day.
+    /// period that ends before its month does (the range's last day) adds that month's days up to its
+    /// end to the months before (not a second as-of read, which would add up every year again).
     /// </summary>
     private async Task<List<Dictionary<TallyKey, TallyCounts>>> ReadMonthlySeriesAsync(
         DbConnection connection, IReadOnlyList<DateOnly> ends, CancellationToken cancellationToken)
@@ -130,12 +131,32 @@ public sealed class TallyStore(Database database)
         foreach (var end in ends)
         {
             var month = new DateOnly(end.Year, end.Month, 1);
-            for (; next < months.Count && months[next].Month <= month; next++)
+            for (; next < months.Count && months[next].Month < month; next++)
             {
                 running[months[next].Key] = running.GetValueOrDefault(months[next].Key) + months[next].Delta;
             }
-            var wholeMonth = end == month.AddMonths(1).AddDays(-1);
-            series.Add(wholeMonth ? new Dictionary<TallyKey, TallyCounts>(running) : await ReadAsOfAsync(connection, end, cancellationToken));
+            if (end == month.AddMonths(1).AddDays(-1))
+            {
+                for (; next < months.Count && months[next].Month == month; next++)
+                {
+                    running[months[next].Key] = running.GetValueOrDefault(months[next].Key) + months[next].Delta;
+                }
+                series.Add(new Dictionary<TallyKey, TallyCounts>(running));
+                continue;
+            }
+            // A month cut short (the range's last day): the months before it, then its days up to the end.
+            var partial = new Dictionary<TallyKey, TallyCounts>(running);
+            await using var days = Database.Command(connection, $"""
+                SELECT customer_group, purpose, channel,
+                       SUM(customers), SUM(consented), SUM(objected), SUM(neither), SUM(reachable)
+                FROM jnt_tally_daily WHERE day >= @month AND day <= @day
+                GROUP BY customer_group, purpose, channel
+                """, null, ("@month", DayValue(month)), ("@day", DayValue(end)));
+            foreach (var (key, delta) in await ReadGridAsync(days, cancellationToken))
+            {
+                partial[key] = partial.GetValueOrDefault(key) + delta;
+            }
+            series.Add(partial);
         }
         return series;
     }
