@@ -68,7 +68,8 @@ public sealed class TallyStore(Database database)
         var bucket = (length, database.IsPostgres) switch
         {
             (TallyPeriodLength.Day, _) => "day",
-            (TallyPeriodLength.Week, true) => "date_trunc('week', day)::date",
+            // The week's Monday by date arithmetic: date_trunc would convert every day to a timestamptz.
+            (TallyPeriodLength.Week, true) => "day - (EXTRACT(ISODOW FROM day)::int - 1)",
             (TallyPeriodLength.Week, false) => "date(day, '-6 days', 'weekday 1')",
             (TallyPeriodLength.Month, true) => "date_trunc('month', day)::date",
             _ => "substr(day, 1, 8) || '01'",
