@@ -5,6 +5,7 @@ using Jnt.Consent.Api.V1;
 using Jnt.Consent.LoadTest.Measurement;
 using Jnt.Consent.LoadTest.Workload;
 using Jnt.Consent.Synthetic;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
@@ -15,11 +16,13 @@ using Domain = Jnt.Consent.Domain;
 namespace Jnt.Consent.LoadTest.Scenarios;
 
 /// <summary>
-/// <c>tallies</c>, against a gateway whose PostgreSQL database is this scenario's own (<c>--postgres</c>):
+/// <c>tallies</c>, against a gateway whose database is this scenario's own: PostgreSQL (<c>--postgres</c>,
+/// the production profile) or the embedded profile's SQLite file (<c>--sqlite</c>, data/jnt-consent.db
+/// in the gateway's directory; the gateway creates and migrates it at start):
 /// <list type="number">
 /// <item>population: N generated customers (with their consent and objection histories over the past
 /// years) written straight into the grain storage table, as the storage provider stores them, with
-/// COPY; the table's trigger queues each for counting. Then the time until the gateway's projector
+/// COPY (SQLite: one transaction, one prepared insert); the table's trigger queues each for counting. Then the time until the gateway's projector
 /// has counted them all (customers/s).</item>
 /// <item>queries: GetTallies (current, split by everything; combined; as of 30 days ago), a monthly
 /// GetTallySeries over a year and a weekly CSV export, round-robin at fixed concurrency: latency per kind.</item>
@@ -34,7 +37,8 @@ public static class TalliesScenario
 {
     public static async Task<int> RunAsync(CommandLine command)
     {
-        var postgres = command.Required("postgres");
+        var postgres = command.Text("postgres", "");
+        var sqlite = command.Text("sqlite", "");
         var customers = command.RequiredWholeNumber("customers");
         var seed = command.WholeNumber("seed", 20260225);
         var queries = command.WholeNumber("queries", 2000);
@@ -47,18 +51,23 @@ public static class TalliesScenario
         var address = command.Required("address");
         using var channel = GatewayChannel.From(command);
         command.ThrowIfUnused();
+        if (postgres.Length == 0 == (sqlite.Length == 0))
+        {
+            throw new ArgumentException("give the gateway's database: either --postgres or --sqlite");
+        }
+        IPopulationDatabase database = postgres.Length > 0 ? new PostgresPopulation(postgres) : new SqlitePopulation(sqlite);
         var tallies = new TallyService.TallyServiceClient(channel.Invoker);
 
         // 1. Population, counted by the gateway's projector.
         var written = Stopwatch.StartNew();
-        await WritePopulationAsync(postgres, customers, seed);
+        await database.WritePopulationAsync(customers, seed);
         var copySeconds = written.Elapsed.TotalSeconds;
         var counting = Stopwatch.StartNew();
-        await WaitUntilCountedAsync(postgres);
+        await database.WaitUntilCountedAsync();
         var countSeconds = counting.Elapsed.TotalSeconds;
         // What autovacuum does on its own after a bulk load, done now so the queries below do not
         // depend on when it happens to run: visibility map and planner statistics of the tally tables.
-        await VacuumAnalyzeAsync(postgres);
+        await database.AnalyzeAsync();
         var total = (await tallies.GetTalliesAsync(new GetTalliesRequest
         {
             Selection = new TallySelection { CombineGroups = true, CombinePurposes = true, CombineChannels = true },
@@ -67,7 +76,7 @@ public static class TalliesScenario
         {
             report.Note($"tallies: {total} customers counted, {customers} written: the database was not empty or counting failed.");
         }
-        report.Row("tallies-population", ["profile", "customers", "written (COPY) s", "counted by the projector s", "counted customers/s"],
+        report.Row("tallies-population", ["profile", "customers", "written s", "counted by the projector s", "counted customers/s"],
             [label, Report.Number(total), Report.Seconds(copySeconds), Report.Seconds(countSeconds), Report.Rate(customers / countSeconds)]);
         report.Value($"{label}.tallies.counted_per_second", customers / countSeconds);
 
@@ -107,7 +116,7 @@ public static class TalliesScenario
         // 3. The write path with and without the tally trigger.
         var ids = await CreateWriteTargetsAsync(address, serviceKey, writers * 50);
         var with = await MeasureWritesAsync(address, serviceKey, ids, writers, writeSeconds, "a");
-        await SetTriggersAsync(postgres, enabled: false);
+        await database.SetTriggersAsync(enabled: false);
         double without;
         try
         {
@@ -115,7 +124,7 @@ public static class TalliesScenario
         }
         finally
         {
-            await SetTriggersAsync(postgres, enabled: true);
+            await database.SetTriggersAsync(enabled: true);
         }
         var withAgain = await MeasureWritesAsync(address, serviceKey, ids, writers, writeSeconds, "c");
         var withMean = (with + withAgain) / 2;
@@ -167,35 +176,6 @@ public static class TalliesScenario
             [label, Report.Number(customers), kind, concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), Report.Number(histogram.Count),
              Report.Millis(histogram.Percentile(50)), Report.Millis(histogram.Percentile(90)), Report.Millis(histogram.Percentile(99)),
              Report.Millis(histogram.Percentile(99.9)), Report.Millis(histogram.MaxNanoseconds)]);
-
-    private static async Task WritePopulationAsync(string postgres, int customers, int seed)
-    {
-        await using var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
-        var serializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>());
-        var generator = new FinnishCustomerGenerator(seed, DateTimeOffset.UtcNow);
-        await using var connection = new NpgsqlConnection(postgres);
-        await connection.OpenAsync();
-        await using var copy = await connection.BeginBinaryImportAsync("""
-            COPY orleansstorage (grainidhash, grainidn0, grainidn1, graintypehash, graintypestring, grainidextensionstring, serviceid, payloadbinary, version)
-            FROM STDIN (FORMAT BINARY)
-            """);
-        for (var i = 0; i < customers; i++)
-        {
-            var customer = generator.Next();
-            var key = "cust:bench-" + customer.CustomerId;
-            await copy.StartRowAsync();
-            await copy.WriteAsync(key.GetHashCode(StringComparison.Ordinal), NpgsqlDbType.Integer);
-            await copy.WriteAsync((long)i, NpgsqlDbType.Bigint);
-            await copy.WriteAsync(0L, NpgsqlDbType.Bigint);
-            await copy.WriteAsync(1, NpgsqlDbType.Integer);
-            await copy.WriteAsync("customer", NpgsqlDbType.Varchar);
-            await copy.WriteAsync(key, NpgsqlDbType.Varchar);
-            await copy.WriteAsync("jnt-consent", NpgsqlDbType.Varchar);
-            await copy.WriteAsync(serializer.Serialize(StateOf(customer)).ToArray(), NpgsqlDbType.Bytea);
-            await copy.WriteAsync(1, NpgsqlDbType.Integer);
-        }
-        await copy.CompleteAsync();
-    }
 
     /// <summary>The state the customer grain would hold after this history. No names or contact points:
     /// only what the tallies read.</summary>
@@ -259,37 +239,188 @@ public static class TalliesScenario
         return state;
     }
 
-    private static async Task WaitUntilCountedAsync(string postgres)
+    /// <summary>The generated customers, each as the key and payload the storage provider would store.</summary>
+    private static IEnumerable<(int Index, string Key, byte[] Payload)> Population(int customers, int seed)
     {
-        await using var connection = new NpgsqlConnection(postgres);
-        await connection.OpenAsync();
-        await using var pending = new NpgsqlCommand("SELECT count(*) FROM jnt_tally_outbox", connection);
+        using var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
+        var serializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>());
+        var generator = new FinnishCustomerGenerator(seed, DateTimeOffset.UtcNow);
+        for (var i = 0; i < customers; i++)
+        {
+            var customer = generator.Next();
+            yield return (i, "cust:bench-" + customer.CustomerId, serializer.Serialize(StateOf(customer)).ToArray());
+        }
+    }
+
+    /// <summary>The gateway's own database, as the scenario reaches it from outside.</summary>
+    private interface IPopulationDatabase
+    {
+        Task WritePopulationAsync(int customers, int seed);
+
+        Task WaitUntilCountedAsync();
+
+        /// <summary>What the database does on its own after a bulk load (statistics), done now.</summary>
+        Task AnalyzeAsync();
+
+        Task SetTriggersAsync(bool enabled);
+    }
+
+    private static async Task WaitUntilEmptyAsync(Func<Task<long>> pending)
+    {
         using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
-        while ((long)(await pending.ExecuteScalarAsync())! > 0)
+        while (await pending() > 0)
         {
             await poll.WaitForNextTickAsync();
         }
     }
 
-    private static async Task VacuumAnalyzeAsync(string postgres)
+    private sealed class PostgresPopulation(string postgres) : IPopulationDatabase
     {
-        await using var connection = new NpgsqlConnection(postgres);
-        await connection.OpenAsync();
-        foreach (var table in new[] { "jnt_tally_outbox", "jnt_tally_status", "jnt_tally", "jnt_tally_daily", "jnt_tally_monthly", "jnt_tally_yearly" })
+        public async Task WritePopulationAsync(int customers, int seed)
         {
-            await using var command = new NpgsqlCommand($"VACUUM (ANALYZE) {table}", connection) { CommandTimeout = 600 };
+            await using var connection = new NpgsqlConnection(postgres);
+            await connection.OpenAsync();
+            await using var copy = await connection.BeginBinaryImportAsync("""
+                COPY orleansstorage (grainidhash, grainidn0, grainidn1, graintypehash, graintypestring, grainidextensionstring, serviceid, payloadbinary, version)
+                FROM STDIN (FORMAT BINARY)
+                """);
+            foreach (var (i, key, payload) in Population(customers, seed))
+            {
+                await copy.StartRowAsync();
+                await copy.WriteAsync(key.GetHashCode(StringComparison.Ordinal), NpgsqlDbType.Integer);
+                await copy.WriteAsync((long)i, NpgsqlDbType.Bigint);
+                await copy.WriteAsync(0L, NpgsqlDbType.Bigint);
+                await copy.WriteAsync(1, NpgsqlDbType.Integer);
+                await copy.WriteAsync("customer", NpgsqlDbType.Varchar);
+                await copy.WriteAsync(key, NpgsqlDbType.Varchar);
+                await copy.WriteAsync("jnt-consent", NpgsqlDbType.Varchar);
+                await copy.WriteAsync(payload, NpgsqlDbType.Bytea);
+                await copy.WriteAsync(1, NpgsqlDbType.Integer);
+            }
+            await copy.CompleteAsync();
+        }
+
+        public async Task WaitUntilCountedAsync()
+        {
+            await using var connection = new NpgsqlConnection(postgres);
+            await connection.OpenAsync();
+            await using var pending = new NpgsqlCommand("SELECT count(*) FROM jnt_tally_outbox", connection);
+            await WaitUntilEmptyAsync(async () => (long)(await pending.ExecuteScalarAsync())!);
+        }
+
+        // Visibility map and planner statistics of the tally tables, so the queries do not depend on
+        // when autovacuum happens to run.
+        public async Task AnalyzeAsync()
+        {
+            await using var connection = new NpgsqlConnection(postgres);
+            await connection.OpenAsync();
+            foreach (var table in new[] { "jnt_tally_outbox", "jnt_tally_status", "jnt_tally", "jnt_tally_daily", "jnt_tally_monthly", "jnt_tally_yearly" })
+            {
+                await using var command = new NpgsqlCommand($"VACUUM (ANALYZE) {table}", connection) { CommandTimeout = 600 };
+                await command.ExecuteNonQueryAsync();
+            }
+        }
+
+        public async Task SetTriggersAsync(bool enabled)
+        {
+            await using var connection = new NpgsqlConnection(postgres);
+            await connection.OpenAsync();
+            var action = enabled ? "ENABLE" : "DISABLE";
+            await using var command = new NpgsqlCommand(
+                $"ALTER TABLE orleansstorage {action} TRIGGER trg_jnt_tally_write; ALTER TABLE orleansstorage {action} TRIGGER trg_jnt_tally_delete", connection);
             await command.ExecuteNonQueryAsync();
         }
     }
 
-    private static async Task SetTriggersAsync(string postgres, bool enabled)
+    /// <summary>
+    /// The embedded profile's SQLite file, shared with the running gateway (WAL; each side waits on
+    /// the other's write lock). SQLite cannot switch a trigger off: "off" drops the tally triggers and
+    /// "on" creates them again from the definitions the migration stored.
+    /// </summary>
+    private sealed class SqlitePopulation(string path) : IPopulationDatabase
     {
-        await using var connection = new NpgsqlConnection(postgres);
-        await connection.OpenAsync();
-        var action = enabled ? "ENABLE" : "DISABLE";
-        await using var command = new NpgsqlCommand(
-            $"ALTER TABLE orleansstorage {action} TRIGGER trg_jnt_tally_write; ALTER TABLE orleansstorage {action} TRIGGER trg_jnt_tally_delete", connection);
-        await command.ExecuteNonQueryAsync();
+        private readonly List<string> triggers = [];
+
+        private SqliteConnection Open()
+        {
+            var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false, DefaultTimeout = 60 }.ToString());
+            connection.Open();
+            return connection;
+        }
+
+        public async Task WritePopulationAsync(int customers, int seed)
+        {
+            await using var connection = Open();
+            await using var transaction = connection.BeginTransaction();
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO OrleansStorage (GrainIdHash, GrainIdN0, GrainIdN1, GrainTypeHash, GrainTypeString, GrainIdExtensionString, ServiceId, PayloadBinary, ModifiedOn, Version)
+                VALUES (@hash, @n0, 0, 1, 'customer', @key, 'jnt-consent', @payload, @now, 1)
+                """;
+            var hash = insert.Parameters.Add("@hash", SqliteType.Integer);
+            var n0 = insert.Parameters.Add("@n0", SqliteType.Integer);
+            var key = insert.Parameters.Add("@key", SqliteType.Text);
+            var payload = insert.Parameters.Add("@payload", SqliteType.Blob);
+            insert.Parameters.AddWithValue("@now", DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            insert.Prepare();
+            foreach (var (i, grainKey, state) in Population(customers, seed))
+            {
+                hash.Value = grainKey.GetHashCode(StringComparison.Ordinal);
+                n0.Value = (long)i;
+                key.Value = grainKey;
+                payload.Value = state;
+                await insert.ExecuteNonQueryAsync();
+            }
+            await transaction.CommitAsync();
+        }
+
+        public async Task WaitUntilCountedAsync()
+        {
+            await using var connection = Open();
+            await using var pending = connection.CreateCommand();
+            pending.CommandText = "SELECT count(*) FROM jnt_tally_outbox";
+            await WaitUntilEmptyAsync(async () => (long)(await pending.ExecuteScalarAsync())!);
+        }
+
+        public async Task AnalyzeAsync()
+        {
+            await using var connection = Open();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "ANALYZE";
+            command.CommandTimeout = 600;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        public async Task SetTriggersAsync(bool enabled)
+        {
+            await using var connection = Open();
+            await using var command = connection.CreateCommand();
+            if (!enabled)
+            {
+                command.CommandText = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'OrleansStorage' AND name LIKE 'trg_jnt_tally_%'";
+                var names = new List<string>();
+                await using (var reader = await command.ExecuteReaderAsync())
+                {
+                    while (await reader.ReadAsync())
+                    {
+                        names.Add(reader.GetString(0));
+                        triggers.Add(reader.GetString(1));
+                    }
+                }
+                if (names.Count == 0)
+                {
+                    throw new InvalidOperationException($"no tally triggers in {path}");
+                }
+                command.CommandText = string.Concat(names.Select(name => $"DROP TRIGGER {name};"));
+            }
+            else
+            {
+                command.CommandText = string.Concat(triggers.Select(sql => sql + ";"));
+                triggers.Clear();
+            }
+            await command.ExecuteNonQueryAsync();
+        }
     }
 
     private static async Task<List<string>> CreateWriteTargetsAsync(string address, string serviceKey, int count)

@@ -76,6 +76,15 @@ public static class SmallCellSuppression
         _ => throw new ArgumentOutOfRangeException(nameof(measure)),
     };
 
+    // The grid as positions in TallyKey.All, worked out once: a series suppresses one grid per period,
+    // and dictionaries and LINQ per rule made that most of a series' time. Same rules, same order.
+    private static readonly TallyKey[] Keys = [.. TallyKey.All];
+    private static readonly Dictionary<TallyKey, int> Position = Keys.Select((key, i) => (key, i)).ToDictionary(p => p.key, p => p.i);
+    private static readonly int[] GroupOf = [.. Keys.Select(k => k.Group is { } g ? TallyKey.Groups.ToList().IndexOf(g) + 1 : 0)];
+    private static readonly int[] AllGroupsRows = [.. Enumerable.Range(0, Keys.Length).Where(i => Keys[i].Group is null)];
+    private static readonly int[] ConsumerRow = [.. Keys.Select(k => Position.GetValueOrDefault(k.WithGroup(CustomerGroup.Consumer), -1))];
+    private static readonly int[] BusinessRow = [.. Keys.Select(k => Position.GetValueOrDefault(k.WithGroup(CustomerGroup.Business), -1))];
+
     /// <param name="grid">Counts per key; a key that is missing counts zero.</param>
     /// <param name="threshold">The smallest group that may be published; 1 publishes everything.</param>
     public static IReadOnlyDictionary<TallyKey, PublishedCounts> Apply(IReadOnlyDictionary<TallyKey, TallyCounts> grid, int threshold)
@@ -84,10 +93,11 @@ public static class SmallCellSuppression
         ArgumentOutOfRangeException.ThrowIfLessThan(threshold, 1);
         bool Small(long value) => value > 0 && value < threshold;
 
-        var counts = TallyKey.All.ToDictionary(key => key, key => grid.TryGetValue(key, out var c) ? c : TallyCounts.Zero);
-        var flags = new Dictionary<TallyKey, SuppressedMeasures>();
-        foreach (var (key, c) in counts)
+        var counts = new TallyCounts[Keys.Length];
+        var flags = new SuppressedMeasures[Keys.Length];
+        for (var i = 0; i < Keys.Length; i++)
         {
+            var c = counts[i] = grid.TryGetValue(Keys[i], out var found) ? found : TallyCounts.Zero;
             var suppressed = SuppressedMeasures.None;
             if (Small(c.Customers))
             {
@@ -95,83 +105,129 @@ public static class SmallCellSuppression
             }
             else
             {
-                foreach (var measure in Measures.Skip(1))
+                for (var m = 1; m < Measures.Length; m++)
                 {
+                    var measure = Measures[m];
                     if (Small(c[measure]) || Small(c.Customers - c[measure]))
                     {
                         suppressed |= Flag(measure);
                     }
                 }
             }
-            flags[key] = suppressed;
+            flags[i] = suppressed;
         }
 
         bool changed;
         do
         {
             changed = false;
-            foreach (var key in TallyKey.All)
+            for (var i = 0; i < Keys.Length; i++)
             {
-                changed |= ProtectPartition(key, counts[key], flags, Small);
+                changed |= ProtectPartition(counts[i], ref flags[i], threshold);
             }
             changed |= ProtectGroupCustomers(flags);
-            foreach (var key in TallyKey.All.Where(k => k.Group is null))
+            foreach (var total in AllGroupsRows)
             {
                 foreach (var measure in Measures)
                 {
-                    changed |= ProtectGroupSum(key, measure, counts, flags);
+                    changed |= ProtectGroupSum(total, measure, counts, flags);
                 }
             }
         }
         while (changed);
 
-        return counts.ToDictionary(pair => pair.Key, pair => new PublishedCounts(pair.Value, flags[pair.Key]));
+        var published = new Dictionary<TallyKey, PublishedCounts>(Keys.Length);
+        for (var i = 0; i < Keys.Length; i++)
+        {
+            published[Keys[i]] = new PublishedCounts(counts[i], flags[i]);
+        }
+        return published;
     }
 
-    private static bool ProtectPartition(TallyKey key, TallyCounts counts, Dictionary<TallyKey, SuppressedMeasures> flags, Func<long, bool> small)
+    private static bool ProtectPartition(TallyCounts counts, ref SuppressedMeasures flags, int threshold)
     {
-        var withheld = Partition.Where(m => (flags[key] & Flag(m)) != 0).ToList();
-        var customersWithheld = (flags[key] & SuppressedMeasures.Customers) != 0;
-        var unknowns = withheld.Count + (customersWithheld ? 1 : 0);
-        if (withheld.Count == 3 || unknowns == 0)
+        int withheld = 0;
+        long withheldSum = 0;
+        foreach (var measure in Partition)
+        {
+            if ((flags & Flag(measure)) != 0)
+            {
+                withheld++;
+                withheldSum += counts[measure];
+            }
+        }
+        var customersWithheld = (flags & SuppressedMeasures.Customers) != 0;
+        var unknowns = withheld + (customersWithheld ? 1 : 0);
+        if (withheld == 3 || unknowns == 0)
         {
             return false;
         }
         // Two or more unknowns cannot be solved for, unless the withheld statuses together are a small group.
-        if (unknowns >= 2 && (customersWithheld || !small(withheld.Sum(m => counts[m]))))
+        if (unknowns >= 2 && (customersWithheld || !(withheldSum > 0 && withheldSum < threshold)))
         {
             return false;
         }
         // Withhold the smallest shown one: it costs the least information. Ties go in the fixed order.
-        var next = Partition.Where(m => !withheld.Contains(m)).OrderBy(m => counts[m]).First();
-        flags[key] |= Flag(next);
+        TallyMeasure? next = null;
+        foreach (var measure in Partition)
+        {
+            if ((flags & Flag(measure)) == 0 && (next is null || counts[measure] < counts[next.Value]))
+            {
+                next = measure;
+            }
+        }
+        flags |= Flag(next!.Value);
         return true;
     }
 
-    private static bool ProtectGroupCustomers(Dictionary<TallyKey, SuppressedMeasures> flags)
+    private static bool ProtectGroupCustomers(SuppressedMeasures[] flags)
     {
-        var changed = false;
-        foreach (var group in TallyKey.All.Where(k => (flags[k] & SuppressedMeasures.Customers) != 0).Select(k => k.Group).Distinct().ToList())
+        // Groups: 0 all groups together, then TallyKey.Groups in order.
+        Span<bool> withheld = stackalloc bool[TallyKey.Groups.Count + 1];
+        for (var i = 0; i < flags.Length; i++)
         {
-            foreach (var key in TallyKey.All.Where(k => k.Group == group && (flags[k] & SuppressedMeasures.Customers) == 0))
+            if ((flags[i] & SuppressedMeasures.Customers) != 0)
             {
-                flags[key] |= SuppressedMeasures.Customers;
+                withheld[GroupOf[i]] = true;
+            }
+        }
+        var changed = false;
+        for (var i = 0; i < flags.Length; i++)
+        {
+            if (withheld[GroupOf[i]] && (flags[i] & SuppressedMeasures.Customers) == 0)
+            {
+                flags[i] |= SuppressedMeasures.Customers;
                 changed = true;
             }
         }
         return changed;
     }
 
-    private static bool ProtectGroupSum(TallyKey total, TallyMeasure measure, Dictionary<TallyKey, TallyCounts> counts, Dictionary<TallyKey, SuppressedMeasures> flags)
+    private static bool ProtectGroupSum(int total, TallyMeasure measure, TallyCounts[] counts, SuppressedMeasures[] flags)
     {
-        var members = new[] { total, total.WithGroup(CustomerGroup.Consumer), total.WithGroup(CustomerGroup.Business) };
-        var withheld = members.Where(k => (flags[k] & Flag(measure)) != 0).ToList();
-        if (withheld.Count != 1)
+        var flag = Flag(measure);
+        ReadOnlySpan<int> members = [total, ConsumerRow[total], BusinessRow[total]];
+        var withheld = 0;
+        foreach (var member in members)
+        {
+            if ((flags[member] & flag) != 0)
+            {
+                withheld++;
+            }
+        }
+        if (withheld != 1)
         {
             return false;
         }
-        var next = members.Where(k => !withheld.Contains(k)).OrderBy(k => counts[k][measure]).First();
-        flags[next] |= Flag(measure);
+        var next = -1;
+        foreach (var member in members)
+        {
+            if ((flags[member] & flag) == 0 && (next < 0 || counts[member][measure] < counts[next][measure]))
+            {
+                next = member;
+            }
+        }
+        flags[next] |= flag;
         return true;
     }
 }

@@ -234,43 +234,91 @@ public sealed class TallyProjector(
         return counted;
     }
 
-    private const int RowsPerStatement = 200;
+    private const string StatusUpdate = """
+        ON CONFLICT (grain_key) DO UPDATE SET
+            customer_group = excluded.customer_group, consented_mask = excluded.consented_mask,
+            objected_mask = excluded.objected_mask, reachable_mask = excluded.reachable_mask,
+            changed_at_ms = excluded.changed_at_ms, valid_until_ms = excluded.valid_until_ms,
+            projected_at = CURRENT_TIMESTAMP
+        """;
 
-    private static async Task UpsertStatusesAsync(DbConnection connection, DbTransaction transaction,
+    private async Task UpsertStatusesAsync(DbConnection connection, DbTransaction transaction,
         List<(string Key, Work Item, CustomerTally Tally)> statuses, CancellationToken cancellationToken)
     {
-        foreach (var chunk in statuses.Chunk(RowsPerStatement))
+        if (statuses.Count == 0)
         {
-            var values = new List<string>();
-            var parameters = new List<(string, object?)>();
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var (key, item, tally) = chunk[i];
-                var subject = tally.Subject!;
-                values.Add($"(@k{i}, @h{i}, @t{i}, @a{i}, @b{i}, @g{i}, @c{i}, @o{i}, @r{i}, @w{i}, @u{i})");
-                parameters.AddRange([
-                    ($"@k{i}", key), ($"@h{i}", item.GrainIdHash), ($"@t{i}", item.GrainTypeHash), ($"@a{i}", item.GrainIdN0), ($"@b{i}", item.GrainIdN1),
-                    ($"@g{i}", TallyStore.Code(subject.Group)), ($"@c{i}", subject.Consented), ($"@o{i}", subject.Objected), ($"@r{i}", subject.Reachable),
-                    ($"@w{i}", tally.ChangedAt?.ToUnixTimeMilliseconds()), ($"@u{i}", tally.ValidUntil?.ToUnixTimeMilliseconds())]);
-            }
-            await using var command = Database.Command(connection, $"""
+            return;
+        }
+        if (Database.IsPostgres)
+        {
+            // One statement with a array per column (the keys are distinct: one entry per customer).
+            await using var arrays = Database.Command(connection, $"""
                 INSERT INTO jnt_tally_status
                     (grain_key, grainidhash, graintypehash, grainidn0, grainidn1, customer_group,
                      consented_mask, objected_mask, reachable_mask, changed_at_ms, valid_until_ms)
-                VALUES {string.Join(", ", values)}
-                ON CONFLICT (grain_key) DO UPDATE SET
-                    customer_group = excluded.customer_group, consented_mask = excluded.consented_mask,
-                    objected_mask = excluded.objected_mask, reachable_mask = excluded.reachable_mask,
-                    changed_at_ms = excluded.changed_at_ms, valid_until_ms = excluded.valid_until_ms,
-                    projected_at = CURRENT_TIMESTAMP
-                """, transaction, [.. parameters]);
+                SELECT * FROM unnest(@k::text[], @h::integer[], @t::integer[], @a::bigint[], @b::bigint[], @g::smallint[],
+                                     @c::integer[], @o::integer[], @r::integer[], @w::bigint[], @u::bigint[])
+                {StatusUpdate}
+                """, transaction,
+                ("@k", statuses.Select(s => s.Key).ToArray()),
+                ("@h", statuses.Select(s => s.Item.GrainIdHash).ToArray()),
+                ("@t", statuses.Select(s => s.Item.GrainTypeHash).ToArray()),
+                ("@a", statuses.Select(s => s.Item.GrainIdN0).ToArray()),
+                ("@b", statuses.Select(s => s.Item.GrainIdN1).ToArray()),
+                ("@g", statuses.Select(s => TallyStore.Code(s.Tally.Subject!.Group)).ToArray()),
+                ("@c", statuses.Select(s => s.Tally.Subject!.Consented).ToArray()),
+                ("@o", statuses.Select(s => s.Tally.Subject!.Objected).ToArray()),
+                ("@r", statuses.Select(s => s.Tally.Subject!.Reachable).ToArray()),
+                ("@w", statuses.Select(s => s.Tally.ChangedAt?.ToUnixTimeMilliseconds()).ToArray()),
+                ("@u", statuses.Select(s => s.Tally.ValidUntil?.ToUnixTimeMilliseconds()).ToArray()));
+            await arrays.ExecuteNonQueryAsync(cancellationToken);
+            return;
+        }
+        // SQLite runs in-process: one prepared single-row statement, executed per customer.
+        await using var command = Database.Command(connection, $"""
+            INSERT INTO jnt_tally_status
+                (grain_key, grainidhash, graintypehash, grainidn0, grainidn1, customer_group,
+                 consented_mask, objected_mask, reachable_mask, changed_at_ms, valid_until_ms)
+            VALUES (@k, @h, @t, @a, @b, @g, @c, @o, @r, @w, @u)
+            {StatusUpdate}
+            """, transaction,
+            ("@k", ""), ("@h", 0), ("@t", 0), ("@a", 0L), ("@b", 0L), ("@g", 0), ("@c", 0), ("@o", 0), ("@r", 0), ("@w", 0L), ("@u", 0L));
+        command.Prepare();
+        var p = command.Parameters;
+        foreach (var (key, item, tally) in statuses)
+        {
+            var subject = tally.Subject!;
+            p[0].Value = key;
+            p[1].Value = item.GrainIdHash;
+            p[2].Value = item.GrainTypeHash;
+            p[3].Value = item.GrainIdN0;
+            p[4].Value = item.GrainIdN1;
+            p[5].Value = TallyStore.Code(subject.Group);
+            p[6].Value = subject.Consented;
+            p[7].Value = subject.Objected;
+            p[8].Value = subject.Reachable;
+            p[9].Value = (object?)tally.ChangedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value;
+            p[10].Value = (object?)tally.ValidUntil?.ToUnixTimeMilliseconds() ?? DBNull.Value;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
-    private static async Task DeleteInAsync(DbConnection connection, DbTransaction transaction, string table, string column,
+    private async Task DeleteInAsync(DbConnection connection, DbTransaction transaction, string table, string column,
         IEnumerable<object> values, CancellationToken cancellationToken)
     {
+        if (Database.IsPostgres)
+        {
+            var all = values.ToArray();
+            if (all.Length == 0)
+            {
+                return;
+            }
+            // One statement: the values as one array (text or bigint, as the column).
+            object array = all[0] is string ? all.Cast<string>().ToArray() : all.Cast<long>().ToArray();
+            await using var any = Database.Command(connection, $"DELETE FROM {table} WHERE {column} = ANY(@v)", transaction, ("@v", array));
+            await any.ExecuteNonQueryAsync(cancellationToken);
+            return;
+        }
         foreach (var chunk in values.Chunk(500))
         {
             var names = chunk.Select((_, i) => $"@v{i}").ToArray();

@@ -68,7 +68,8 @@ public sealed class TallyStore(Database database)
         var bucket = (length, database.IsPostgres) switch
         {
             (TallyPeriodLength.Day, _) => "day",
-            (TallyPeriodLength.Week, true) => "date_trunc('week', day)::date",
+            // The week's Monday by date arithmetic: date_trunc would convert every day to a timestamptz.
+            (TallyPeriodLength.Week, true) => "day - (EXTRACT(ISODOW FROM day)::int - 1)",
             (TallyPeriodLength.Week, false) => "date(day, '-6 days', 'weekday 1')",
             (TallyPeriodLength.Month, true) => "date_trunc('month', day)::date",
             _ => "substr(day, 1, 8) || '01'",
@@ -104,7 +105,8 @@ public sealed class TallyStore(Database database)
 
     /// <summary>
     /// Month ends read from the counts before the first month, then one row per month and counter. A
-    /// period that ends before its month does (the range's last day) is read as of that day.
+    /// period that ends before its month does (the range's last day) adds that month's days up to its
+    /// end to the months before (not a second as-of read, which would add up every year again).
     /// </summary>
     private async Task<List<Dictionary<TallyKey, TallyCounts>>> ReadMonthlySeriesAsync(
         DbConnection connection, IReadOnlyList<DateOnly> ends, CancellationToken cancellationToken)
@@ -130,12 +132,32 @@ public sealed class TallyStore(Database database)
         foreach (var end in ends)
         {
             var month = new DateOnly(end.Year, end.Month, 1);
-            for (; next < months.Count && months[next].Month <= month; next++)
+            for (; next < months.Count && months[next].Month < month; next++)
             {
                 running[months[next].Key] = running.GetValueOrDefault(months[next].Key) + months[next].Delta;
             }
-            var wholeMonth = end == month.AddMonths(1).AddDays(-1);
-            series.Add(wholeMonth ? new Dictionary<TallyKey, TallyCounts>(running) : await ReadAsOfAsync(connection, end, cancellationToken));
+            if (end == month.AddMonths(1).AddDays(-1))
+            {
+                for (; next < months.Count && months[next].Month == month; next++)
+                {
+                    running[months[next].Key] = running.GetValueOrDefault(months[next].Key) + months[next].Delta;
+                }
+                series.Add(new Dictionary<TallyKey, TallyCounts>(running));
+                continue;
+            }
+            // A month cut short (the range's last day): the months before it, then its days up to the end.
+            var partial = new Dictionary<TallyKey, TallyCounts>(running);
+            await using var days = Database.Command(connection, $"""
+                SELECT customer_group, purpose, channel,
+                       SUM(customers), SUM(consented), SUM(objected), SUM(neither), SUM(reachable)
+                FROM jnt_tally_daily WHERE day >= @month AND day <= @day
+                GROUP BY customer_group, purpose, channel
+                """, null, ("@month", DayValue(month)), ("@day", DayValue(end)));
+            foreach (var (key, delta) in await ReadGridAsync(days, cancellationToken))
+            {
+                partial[key] = partial.GetValueOrDefault(key) + delta;
+            }
+            series.Add(partial);
         }
         return series;
     }
@@ -167,34 +189,105 @@ public sealed class TallyStore(Database database)
         IEnumerable<(DateOnly? Period, TallyKey Key, TallyCounts Delta)> rows, CancellationToken cancellationToken)
     {
         var conflict = periodColumn is null ? "customer_group, purpose, channel" : $"{periodColumn}, customer_group, purpose, channel";
-        foreach (var chunk in rows.Where(r => !r.Delta.IsZero).Chunk(200))
+        var update = $"""
+            ON CONFLICT ({conflict}) DO UPDATE SET
+                customers = {table}.customers + excluded.customers, consented = {table}.consented + excluded.consented,
+                objected = {table}.objected + excluded.objected, neither = {table}.neither + excluded.neither,
+                reachable = {table}.reachable + excluded.reachable
+            """;
+        if (database.IsPostgres)
         {
-            var values = new List<string>();
-            var parameters = new List<(string, object?)>();
-            for (var i = 0; i < chunk.Length; i++)
+            await AddCountsAsArraysAsync(connection, transaction, table, periodColumn, update, rows, cancellationToken);
+            return;
+        }
+        // SQLite runs in-process: one prepared single-row statement executed per row costs no round
+        // trip, and skips parsing a statement of hundreds of parameters for every 200 rows.
+        await using var command = Database.Command(connection, $"""
+            INSERT INTO {table} ({(periodColumn is null ? "" : periodColumn + ", ")}customer_group, purpose, channel, {Measures})
+            VALUES ({(periodColumn is null ? "" : "@d, ")}@g, @p, @c, @n, @y, @o, @e, @r)
+            {update}
+            """, transaction,
+            [.. periodColumn is null ? [] : new[] { ("@d", (object?)"") }, ("@g", 0), ("@p", 0), ("@c", 0), ("@n", 0L), ("@y", 0L), ("@o", 0L), ("@e", 0L), ("@r", 0L)]);
+        var parameters = command.Parameters;
+        var first = periodColumn is null ? 0 : 1;
+        command.Prepare();
+        foreach (var (period, key, delta) in rows)
+        {
+            if (delta.IsZero)
             {
-                var (period, key, delta) = chunk[i];
-                var periodValue = "";
-                if (periodColumn is not null)
-                {
-                    periodValue = $"@d{i}, ";
-                    parameters.Add(($"@d{i}", DayValue(period!.Value)));
-                }
-                values.Add($"({periodValue}@g{i}, @p{i}, @c{i}, @n{i}, @y{i}, @o{i}, @e{i}, @r{i})");
-                parameters.AddRange([
-                    ($"@g{i}", Code(key.Group)), ($"@p{i}", Code(key.Purpose)), ($"@c{i}", Code(key.Channel)),
-                    ($"@n{i}", delta.Customers), ($"@y{i}", delta.Consented), ($"@o{i}", delta.Objected), ($"@e{i}", delta.Neither), ($"@r{i}", delta.Reachable)]);
+                continue;
             }
-            await using var command = Database.Command(connection, $"""
-                INSERT INTO {table} ({(periodColumn is null ? "" : periodColumn + ", ")}customer_group, purpose, channel, {Measures})
-                VALUES {string.Join(", ", values)}
-                ON CONFLICT ({conflict}) DO UPDATE SET
-                    customers = {table}.customers + excluded.customers, consented = {table}.consented + excluded.consented,
-                    objected = {table}.objected + excluded.objected, neither = {table}.neither + excluded.neither,
-                    reachable = {table}.reachable + excluded.reachable
-                """, transaction, [.. parameters]);
+            if (periodColumn is not null)
+            {
+                parameters[0].Value = DayValue(period!.Value);
+            }
+            parameters[first].Value = Code(key.Group);
+            parameters[first + 1].Value = Code(key.Purpose);
+            parameters[first + 2].Value = Code(key.Channel);
+            parameters[first + 3].Value = delta.Customers;
+            parameters[first + 4].Value = delta.Consented;
+            parameters[first + 5].Value = delta.Objected;
+            parameters[first + 6].Value = delta.Neither;
+            parameters[first + 7].Value = delta.Reachable;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// PostgreSQL: every row of a table in one statement, as one array per column. A backlog books tens
+    /// of thousands of day rows per batch; as multi-row VALUES that was hundreds of statements of
+    /// 1,800 parameters each, parsed and planned one by one: most of the time a batch took (a profile
+    /// at 20,000 customers: 2.2-3.4 s of a 2.6-4 s batch of 2,000 went to booking; 1.3-1.5 s this way).
+    /// The rows' keys are distinct (they come from a dictionary), as ON CONFLICT DO UPDATE requires.
+    /// </summary>
+    private static async Task AddCountsAsArraysAsync(DbConnection connection, DbTransaction transaction, string table, string? periodColumn,
+        string update, IEnumerable<(DateOnly? Period, TallyKey Key, TallyCounts Delta)> rows, CancellationToken cancellationToken)
+    {
+        var list = rows.Where(r => !r.Delta.IsZero).ToList();
+        if (list.Count == 0)
+        {
+            return;
+        }
+        var periods = new DateOnly[list.Count];
+        var groups = new short[list.Count];
+        var purposes = new short[list.Count];
+        var channels = new short[list.Count];
+        var measures = new long[5][];
+        for (var m = 0; m < measures.Length; m++)
+        {
+            measures[m] = new long[list.Count];
+        }
+        for (var i = 0; i < list.Count; i++)
+        {
+            var (period, key, delta) = list[i];
+            periods[i] = period ?? default;
+            groups[i] = Code(key.Group);
+            purposes[i] = Code(key.Purpose);
+            channels[i] = Code(key.Channel);
+            measures[0][i] = delta.Customers;
+            measures[1][i] = delta.Consented;
+            measures[2][i] = delta.Objected;
+            measures[3][i] = delta.Neither;
+            measures[4][i] = delta.Reachable;
+        }
+        var parameters = new List<(string, object?)>
+        {
+            ("@g", groups), ("@p", purposes), ("@c", channels),
+            ("@n", measures[0]), ("@y", measures[1]), ("@o", measures[2]), ("@e", measures[3]), ("@r", measures[4]),
+        };
+        var periodArray = "";
+        if (periodColumn is not null)
+        {
+            periodArray = "@d::date[], ";
+            parameters.Add(("@d", periods));
+        }
+        await using var command = Database.Command(connection, $"""
+            INSERT INTO {table} ({(periodColumn is null ? "" : periodColumn + ", ")}customer_group, purpose, channel, {Measures})
+            SELECT * FROM unnest({periodArray}@g::smallint[], @p::smallint[], @c::smallint[],
+                                 @n::bigint[], @y::bigint[], @o::bigint[], @e::bigint[], @r::bigint[])
+            {update}
+            """, transaction, [.. parameters]);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<long> PendingAsync(string serviceId, DateTimeOffset now, CancellationToken cancellationToken = default)

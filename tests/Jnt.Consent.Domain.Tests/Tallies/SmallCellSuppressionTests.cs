@@ -133,6 +133,53 @@ public class SmallCellSuppressionTests
         Assert.Equal(once.OrderBy(p => p.Key.ToString()), again.OrderBy(p => p.Key.ToString()));
     }
 
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    public void The_array_version_withholds_exactly_what_the_reference_version_did(int seed)
+    {
+        var random = new Random(seed);
+        var compared = 0;
+        var withheld = 0;
+        for (var run = 0; run < 1500; run++)
+        {
+            var threshold = random.Next(1, 16);
+            // Grids of real populations, and grids of arbitrary counts (not consistent with any
+            // population, some rows missing) so that every rule and tie-break is exercised.
+            var grid = run % 2 == 0 ? Grid(Population(random, random.Next(0, 400))) : ArbitraryGrid(random);
+            var expected = SmallCellSuppressionReference.Apply(grid, threshold);
+            var actual = SmallCellSuppression.Apply(grid, threshold);
+            Assert.Equal(expected.Count, actual.Count);
+            foreach (var (key, row) in expected)
+            {
+                Assert.Equal(row, actual[key]);
+                withheld += row.Suppressed == SuppressedMeasures.None ? 0 : 1;
+            }
+            compared++;
+        }
+        Assert.Equal(1500, compared);
+        Assert.True(withheld > 1000, $"only {withheld} rows withheld: the grids do not exercise suppression");
+    }
+
+    private static Dictionary<TallyKey, TallyCounts> ArbitraryGrid(Random random)
+    {
+        var grid = new Dictionary<TallyKey, TallyCounts>();
+        var scale = random.Next(2) == 0 ? 12 : 200;
+        foreach (var key in TallyKey.All)
+        {
+            if (random.Next(10) == 0)
+            {
+                continue;
+            }
+            var consented = random.Next(scale);
+            var objected = random.Next(scale);
+            var neither = random.Next(scale);
+            grid[key] = new TallyCounts(consented + objected + neither, consented, objected, neither, random.Next(scale));
+        }
+        return grid;
+    }
+
     // Every sum the published counts satisfy: a single cell's statuses add up to its customers, and
     // the two groups add up to all groups, measure by measure.
     private static IEnumerable<(TallyKey, TallyMeasure)[]> Relations()

@@ -149,6 +149,44 @@ public sealed class TallyProjectorTests
         Assert.True((await db.Recount.RecountAsync()).Clean);
     }
 
+    [Theory]
+    [MemberData(nameof(Dialects))]
+    public async Task Every_period_of_a_monthly_series_equals_the_counts_as_of_its_last_day(string dialect)
+    {
+        await using var db = await TallyDatabase.CreateAsync(dialect, Start);
+        var random = new Random(7);
+        var cells = new[] { ConsentCellStatus.Objected, ConsentCellStatus.Consented, ConsentCellStatus.Withdrawn };
+        for (var i = 0; i < 60; i++)
+        {
+            // Changes over two years up to the clock's day, some within the range's last, cut-short month.
+            var at = Start.AddDays(-random.Next(0, 730)).AddHours(-random.Next(0, 20));
+            await db.WriteStateAsync(db.NewKey(), Consumer(recordedAt: at,
+                ((Purpose)random.Next(1, 5), (Channel)random.Next(1, 6), cells[random.Next(cells.Length)], null)));
+        }
+        // And some within the last month of the ranges below, on either side of their last days.
+        foreach (var day in new[] { 3, 10, 12, 13, 15, 19 })
+        {
+            await db.WriteStateAsync(db.NewKey(), Consumer(recordedAt: new DateTimeOffset(2026, 11, day, 9, 0, 0, TimeSpan.Zero),
+                (Purpose.MarketResearch, Channel.Sms, ConsentCellStatus.Objected, null)));
+        }
+        await db.Projector.DrainAsync(TimeSpan.FromSeconds(30));
+        foreach (var (from, to) in new[] { (new DateOnly(2025, 11, 21), new DateOnly(2026, 11, 20)), (new DateOnly(2025, 2, 10), new DateOnly(2026, 11, 12)), (new DateOnly(2026, 3, 1), new DateOnly(2026, 9, 30)) })
+        {
+            var periods = TallyReport.Periods(from, to, TallyPeriodLength.Month);
+            var series = await db.Store.ReadSeriesAsync(from, [.. periods.Select(p => p.End)], TallyPeriodLength.Month);
+            Assert.Equal(periods.Count, series.Count);
+            for (var i = 0; i < periods.Count; i++)
+            {
+                var asOf = await db.Store.ReadAsOfAsync(periods[i].End);
+                Assert.Equal(NonZero(asOf), NonZero(series[i]));
+            }
+            Assert.True(series[^1].GetValueOrDefault(new TallyKey(null, null, null)).Customers > 0);
+        }
+    }
+
+    private static List<KeyValuePair<TallyKey, TallyCounts>> NonZero(Dictionary<TallyKey, TallyCounts> grid) =>
+        [.. grid.Where(p => !p.Value.IsZero).OrderBy(p => p.Key.ToString(), StringComparer.Ordinal)];
+
     private static CustomerState Consumer(DateTimeOffset recordedAt, params (Purpose Purpose, Channel Channel, ConsentCellStatus Status, DateTimeOffset? ExpiresAt)[] cells)
     {
         var provenance = new ProvenanceRecord(ConsentSource.CustomerService, "agent", "", "");
