@@ -15,6 +15,7 @@ namespace Jnt.Consent.Server.Api;
 [Microsoft.AspNetCore.Authorization.Authorize(Roles = Security.Roles.Campaign)]
 public sealed class SuppressionApi(
     SuppressionChecker checker,
+    CheckCoalescer singles,
     CheckRequestReader reader,
     CampaignReceiptStore receipts,
     ProhibitionListStore lists,
@@ -35,9 +36,10 @@ public sealed class SuppressionApi(
         var errors = new FieldErrors();
         var item = reader.Read(request, errors);
         errors.ThrowIfAny();
-        var decisions = await checker.CheckAsync([item!], context.CancellationToken);
-        Observability.GatewayMetrics.Checked(decisions, "check", started);
-        return ToProto(decisions[0]);
+        // Concurrent single checks share cache reads (see CheckCoalescer).
+        var decision = await singles.CheckAsync(item!, context.CancellationToken);
+        Observability.GatewayMetrics.Checked([decision], "check", started);
+        return ToProto(decision);
     }
 
     public override async Task CheckBatch(IAsyncStreamReader<CheckBatchRequest> requestStream, IServerStreamWriter<CheckBatchResponse> responseStream, ServerCallContext context)

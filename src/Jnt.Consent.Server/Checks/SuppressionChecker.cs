@@ -30,6 +30,17 @@ public sealed partial class SuppressionChecker(
         {
             return [];
         }
+        var attempt = await ReadCacheAsync(items, cancellationToken);
+        return attempt.Decisions ?? await FromStoreAsync(items, attempt, cancellationToken);
+    }
+
+    /// <summary>
+    /// The cache's answers to these items, in one atomic read; no decisions when the cache cannot
+    /// vouch for itself (then <see cref="FromStoreAsync"/> answers). Never throws for an unreadable
+    /// cache: that is a reason to ask the durable store, not an error.
+    /// </summary>
+    public async Task<CacheAttempt> ReadCacheAsync(IReadOnlyList<CheckItem> items, CancellationToken cancellationToken = default)
+    {
         CacheReadResult? cached = null;
         if (!health.Suspect)
         {
@@ -50,20 +61,26 @@ public sealed partial class SuppressionChecker(
                 CacheUnreadable(logger, ex.GetType().Name);
             }
         }
-        var now = time.GetUtcNow();
         // Suspect is read again after the read: a write-through that failed meanwhile must not be missed.
         if (cached is { Ready: true } && !health.Suspect)
         {
+            var now = time.GetUtcNow();
             var decisions = new ContactDecision[items.Count];
             for (var i = 0; i < items.Count; i++)
             {
                 decisions[i] = Decide(items[i], cached.Answers[i], now);
             }
             Observability.GatewayMetrics.AnsweredFromCache(items.Count);
-            return decisions;
+            return new CacheAttempt(decisions, true);
         }
-        Observability.GatewayMetrics.AnsweredFromStorage(items.Count, health.Suspect, cached?.Ready);
-        return await FromDurableStore(items, now, cancellationToken);
+        return new CacheAttempt(null, cached?.Ready);
+    }
+
+    /// <summary>Answers from the durable store (grains and the list tables), after a cache read that could not.</summary>
+    public Task<ContactDecision[]> FromStoreAsync(IReadOnlyList<CheckItem> items, CacheAttempt attempt, CancellationToken cancellationToken = default)
+    {
+        Observability.GatewayMetrics.AnsweredFromStorage(items.Count, health.Suspect, attempt.CacheReady);
+        return FromDurableStore(items, time.GetUtcNow(), cancellationToken);
     }
 
     private static ContactDecision Decide(CheckItem item, CacheAnswer answer, DateTimeOffset now)
@@ -149,3 +166,7 @@ public sealed partial class SuppressionChecker(
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Suppression cache unreadable ({ExceptionType}); answering from the durable store")]
     private static partial void CacheUnreadable(ILogger logger, string exceptionType);
 }
+
+/// <summary>What a cache read gave: decisions for every item, or none (the cache said it was not
+/// ready, or could not be read: CacheReady null, or this silo suspects it).</summary>
+public readonly record struct CacheAttempt(ContactDecision[]? Decisions, bool? CacheReady);

@@ -57,6 +57,7 @@ public static class GatewayHostingExtensions
         builder.Services.AddSingleton<CampaignReceiptStore>();
         builder.Services.AddSuppressionCache(builder.Configuration);
         builder.Services.AddSingleton<SuppressionChecker>();
+        builder.Services.AddSingleton(sp => new CheckCoalescer(sp.GetRequiredService<SuppressionChecker>()));
         builder.Services.AddSingleton<CacheDirtyFlag>();
         builder.Services.AddSingleton<CacheRebuilder>();
         builder.Services.AddHostedService<CacheSupervisor>();

@@ -130,6 +130,57 @@ public sealed class PackedBatchTests(PackedBatchFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Concurrent_single_checks_answer_as_the_packed_batch_does()
+    {
+        var valid = fixture.Items.Where(i => !i.CorrelationId.StartsWith("bad-", StringComparison.Ordinal) && i.CorrelationId != "no-contact").ToList();
+        var batch = await SuppressionCalls.CheckBatchMessagesAsync(Gateway, SuppressionCalls.Packed(valid, 512));
+        var expected = batch.Answers.ToDictionary(a => a.CorrelationId, a => a.Result);
+
+        // All at once: the gateway's single checks share cache reads (CheckCoalescer).
+        var answers = await Task.WhenAll(valid.Select(async i => (i.CorrelationId, Answer: await Gateway.Suppression.CheckAsync(i.Check))));
+
+        Assert.Equal(valid.Count, answers.Length);
+        Assert.All(answers, a => Assert.Equal(expected[a.CorrelationId], a.Answer));
+    }
+
+    [Fact]
+    public async Task A_single_check_sees_a_write_acknowledged_before_it_while_other_checks_keep_the_reads_busy()
+    {
+        var customers = new FinnishCustomerGenerator(71, DateTimeOffset.UtcNow).Generate(8)
+            .Select(c => c with { CustomerId = NewCustomerId("rw"), Email = NewEmail() }).ToList();
+        foreach (var customer in customers)
+        {
+            await Gateway.Customers.UpsertCustomerAsync(CachedAnswerPropertyTests.Upsert(customer));
+            await Gateway.Customers.RecordConsentAsync(ConsentTo(customer.CustomerId, Only(Purpose.DirectAdvertising, Channel.Email)));
+            Assert.True((await Gateway.Suppression.CheckAsync(CheckEmail(customer.Email, Channel.Email, Purpose.DirectAdvertising))).Allowed);
+        }
+        using var stop = new CancellationTokenSource();
+        var background = fixture.Items.Where(i => i.CorrelationId.StartsWith("id-", StringComparison.Ordinal)).Select(i => i.Check).ToList();
+        var busy = Enumerable.Range(0, 32).Select(worker => Task.Run(async () =>
+        {
+            var checks = 0;
+            for (var n = worker; !stop.IsCancellationRequested; n += 32)
+            {
+                await Gateway.Suppression.CheckAsync(background[n % background.Count]);
+                checks++;
+            }
+            return checks;
+        })).ToList();
+
+        foreach (var customer in customers)
+        {
+            await Gateway.Customers.RecordObjectionAsync(Objection(customer.CustomerId, Only(Purpose.DirectAdvertising, Channel.Email)));
+            var byEmail = await Gateway.Suppression.CheckAsync(CheckEmail(customer.Email, Channel.Email, Purpose.DirectAdvertising));
+            var byId = await Gateway.Suppression.CheckAsync(CheckCustomer(customer.CustomerId, Channel.Email, Purpose.DirectAdvertising));
+            Assert.Equal((false, DecisionReason.Objection), (byEmail.Allowed, byEmail.Reason));
+            Assert.Equal((false, DecisionReason.Objection), (byId.Allowed, byId.Reason));
+        }
+        await stop.CancelAsync();
+        var counts = await Task.WhenAll(busy).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.All(counts, c => Assert.True(c > 0));
+    }
+
+    [Fact]
     public async Task Packed_and_one_item_runs_of_one_list_store_the_same_receipt()
     {
         var single = await SuppressionCalls.CheckBatchAsync(Gateway, fixture.Items, campaignId: "kevat-2027");
