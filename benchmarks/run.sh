@@ -225,6 +225,8 @@ load_before="$(machine_load)"
 log "building the gateway and the load generator (Release)"
 build src/Jnt.Consent.Server
 build benchmarks/Jnt.Consent.LoadTest
+build src/Jnt.Consent.Cli
+cli="$repo/src/Jnt.Consent.Cli/bin/Release/net10.0/jnt-consent.dll"
 # What was measured: src/ changes under other people's hands, so name the commit the build saw.
 source_rev="commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if ! git -C "$repo" diff --quiet HEAD -- src 2>/dev/null; then source_rev+=", with uncommitted changes in src/"; fi
@@ -304,6 +306,29 @@ lt scrub --api-key "$campaign_key" --address "$gateway_url" --contacts "$contact
 # Diagnostic: the same list split over 4 calls at once. If that is much faster, one call leaves the gateway idle.
 lt scrub --api-key "$campaign_key" --address "$gateway_url" --contacts "$contacts" --count "$scrub_count" --calls 4 --watch "$watch" "${probe[@]}"
 lt redis-raw --redis "$redis" --prefix "js:" --contacts "$contacts" --count "$scrub_count" --key-base64 "$key" --watch "$watch"
+
+# The national prohibition lists, as an operator has them loaded: a Robinson phone list (every 10th
+# register phone plus customers/5 numbers of non-customers) and a bounce list (every 20th register
+# email plus customers/20 others), imported with the CLI as an operator would. The erased-person lists
+# of the seed are already there. Every check tests each contact point of the customers it reaches
+# against the lists of its kind, so lists cost the check path: the single check and the scrub again.
+lists_dir="$work/lists"; mkdir -p "$lists_dir"
+others=$((customers / 5))
+{ echo phone; awk -F, 'NR > 1 && NR % 10 == 0 { print $3 }' "$contacts"; seq 1 "$others" | awk '{ printf "+35850%07d\n", $1 }'; } >"$lists_dir/robinson-phone.csv"
+{ echo email; awk -F, 'NR > 1 && NR % 20 == 0 { print $2 }' "$contacts"; seq 1 "$((others / 4))" | awk '{ printf "bounce%d@example.org\n", $1 }'; } >"$lists_dir/bounces.csv"
+list_entries=$(( $(wc -l <"$lists_dir/robinson-phone.csv") + $(wc -l <"$lists_dir/bounces.csv") - 2 ))
+log "importing the national lists ($list_entries entries) with the CLI, then the single check and the scrub again"
+list_started="$(date +%s.%N)"
+if dotnet "$cli" import list "$lists_dir/robinson-phone.csv" --name robinson-phone --kind phone --channels phone,automated-call --address "$gateway_url" --api-key "$admin_key" >"$work/import.log" 2>&1 \
+  && dotnet "$cli" import list "$lists_dir/bounces.csv" --name bounces --kind email --channels email --address "$gateway_url" --api-key "$admin_key" >>"$work/import.log" 2>&1; then
+  echo "production.lists.entries=$list_entries" >>"$report/values"
+  echo "production.lists.seconds=$(awk -v a="$list_started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')" >>"$report/values"
+  lt unary --api-key "$campaign_key" --label production-lists --address "$gateway_url" --target noop,check --rounds 2 --contacts "$contacts" --concurrency "$concurrency" --duration "$((duration / 2))" --warmup "$warmup" --watch "$watch" "${probe[@]}"
+  lt scrub --api-key "$campaign_key" --label production-lists --address "$gateway_url" --contacts "$contacts" --count "$scrub_count" --watch "$watch" "${probe[@]}"
+else
+  failures=$((failures + 1)); log "list import failed: see $work/import.log"
+  echo "- the national list import failed; the rows with the lists are missing." >>"$report/notes"
+fi
 write_seconds=$((duration / 4 > 3 ? duration / 4 : 3))
 # Durable writes go to the customers seeded through the API, whose grains this silo holds, as it holds a
 # customer's while customer service works on them; the bulk-loaded ones would first be activated (a
@@ -409,6 +434,13 @@ for profile in production embedded; do
     row "production: the same scrub one item per message (the older form)" "$(fmt "$single") contacts/s" "$(fmt "$scrub") (packed)" "$(ratio "$single" "$scrub")" "(diagnostic)" "-"
     calls4="$(value production.scrub_calls4.rate)"
     row "production: the same scrub split over 4 CheckBatch calls at once" "$(fmt "$calls4") contacts/s" "$(fmt "$scrub") (one call)" "$(ratio "$calls4" "$scrub")" "(diagnostic)" "-"
+    lists_check="$(value production-lists.check.closed.rps)"; lists_noop="$(value production-lists.noop.closed.rps)"
+    if [[ -n "$lists_check" ]]; then
+      row "production: national lists imported with the CLI (Robinson phone and bounces)" "$(fmt "$(value production.lists.entries)") entries in $(value production.lists.seconds) s" "$(fmt "$(awk -v n="$(value production.lists.entries)" -v s="$(value production.lists.seconds)" 'BEGIN { printf "%.0f", n / s }')") entries/s, process start included" "-" "(diagnostic)" "-"
+      r="$(ratio "$lists_check" "$lists_noop")"
+      row "production, with the national lists: single check, closed loop, $concurrency in flight" "$(fmt "$lists_check") checks/s" "$(fmt "$lists_noop") no-op RPCs/s" "$r" "(diagnostic; ≥ 0.60)" "-"
+      row "production, with the national lists: bulk scrub ($(fmt "$scrub_count") contacts, packed)" "$(fmt "$(value production-lists.scrub.rate)") contacts/s" "$(fmt "$scrub") without them" "$(ratio "$(value production-lists.scrub.rate)" "$scrub")" "(diagnostic)" "-"
+    fi
     parallel="$(value production.raw.script_parallel.rate)"
     row "production: bulk scrub vs the same script with 16 calls in flight (one Redis kept busy)" "$(fmt "$scrub") contacts/s" "$(fmt "$parallel") lookups/s" "$(ratio "$scrub" "$parallel")" "(diagnostic)" "-"
   else
