@@ -8,6 +8,7 @@ using Jnt.Consent.Suppression.Cache;
 using Jnt.Consent.Suppression.Keys;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Jnt.Consent.Server.InProcess.Tests.Checks;
 
@@ -15,8 +16,9 @@ namespace Jnt.Consent.Server.InProcess.Tests.Checks;
 /// A scrub's cache reads are bounded by <see cref="SuppressionApi.BatchesInFlight"/>, however fast
 /// the client sends. A client that had its whole list in the pipe once had hundreds of reads queued
 /// in Redis at once; they passed the client's timeout and every batch went to the durable store.
-/// Here the client's messages are all there at once and every cache read takes its time, so the
-/// gateway could start reads far faster than they finish: the window is the only bound.
+/// Here the client's messages are all there at once and no cache read finishes until the test's
+/// clock moves, so the gateway could start reads far faster than they finish: the window is the
+/// only bound.
 /// </summary>
 public sealed class BatchWindowTests
 {
@@ -25,7 +27,8 @@ public sealed class BatchWindowTests
     [Fact]
     public async Task A_client_sending_faster_than_the_cache_answers_never_has_more_reads_running_than_the_window()
     {
-        var cache = new SlowCache();
+        var clock = new FakeTimeProvider();
+        var cache = new SlowCache(clock);
         var api = NewApi(cache);
         const int items = 40 * SuppressionApi.BatchSize;
         var requests = new StreamOf(Enumerable.Range(0, items).Chunk(1024).Select(ids =>
@@ -40,7 +43,20 @@ public sealed class BatchWindowTests
         }));
         var responses = new Collected();
 
-        await api.CheckBatch(requests, responses, new Context()).WaitAsync(Timeout);
+        var call = api.CheckBatch(requests, responses, new Context());
+        // The cache's reads finish only when this clock moves, and it moves only once a read is
+        // waiting: meanwhile the gateway may start as many reads as it will.
+        while (!call.IsCompleted)
+        {
+            var waiting = cache.ReadWaiting.WaitAsync(Timeout);
+            if (await Task.WhenAny(waiting, call) == call)
+            {
+                break;
+            }
+            Assert.True(await waiting, "the call neither ended nor started a cache read");
+            clock.Advance(SlowCache.ReadTime);
+        }
+        await call;
 
         Assert.Equal(items, cache.Queries);
         Assert.InRange(cache.MostAtOnce, 1, SuppressionApi.BatchesInFlight);
@@ -60,9 +76,12 @@ public sealed class BatchWindowTests
             receipts: null!, lists: null!, Options.Create(new GatewayOptions()), TimeProvider.System);
     }
 
-    /// <summary>A ready cache that knows no one and takes a little while for each read; counts the reads running at once.</summary>
-    private sealed class SlowCache : ISuppressionCache
+    /// <summary>A ready cache that knows no one; a read takes <see cref="ReadTime"/> on the test's
+    /// clock. Counts the reads running at once.</summary>
+    private sealed class SlowCache(TimeProvider clock) : ISuppressionCache
     {
+        public static readonly TimeSpan ReadTime = TimeSpan.FromMilliseconds(5);
+
         private int running;
         private int mostAtOnce;
         private int queries;
@@ -70,6 +89,9 @@ public sealed class BatchWindowTests
         public int MostAtOnce => Volatile.Read(ref mostAtOnce);
 
         public int Queries => Volatile.Read(ref queries);
+
+        /// <summary>Released once per read that starts.</summary>
+        public SemaphoreSlim ReadWaiting { get; } = new(0);
 
         public async Task<CacheReadResult> ReadAsync(IReadOnlyList<CacheQuery> queries, CancellationToken cancellationToken = default)
         {
@@ -81,8 +103,9 @@ public sealed class BatchWindowTests
             Interlocked.Add(ref this.queries, queries.Count);
             try
             {
-                // Long next to starting a batch: without a bound, the gateway starts many in this time.
-                await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken);
+                var done = Task.Delay(ReadTime, clock, cancellationToken);
+                ReadWaiting.Release();
+                await done;
                 return new CacheReadResult(true, 1, [.. queries.Select(q => new CacheAnswer(false, [new CachedCustomer(q.Key, null)], 0))]);
             }
             finally
