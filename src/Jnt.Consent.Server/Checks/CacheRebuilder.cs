@@ -100,11 +100,9 @@ public sealed partial class CacheRebuilder(
 
             foreach (var list in await lists.CurrentAsync(cancellationToken))
             {
-                await foreach (var members in lists.MembersAsync(list.Info, 10_000, cancellationToken))
-                {
-                    await cache.LoadListMembersAsync(list.Info, members, cancellationToken);
-                }
-                await cache.ActivateListAsync(list.Info, cancellationToken);
+                // An erasure may have loaded this list since the clear: then what was read here is
+                // added to its copy (see ListLoading), instead of failing the whole rebuild.
+                await cache.LoadWholeVersionAsync(list.Info, lists.MembersAsync(list.Info, 10_000, cancellationToken), cancellationToken);
             }
 
             if (!health.ReportRebuilt(failuresAtStart))

@@ -62,12 +62,15 @@ public sealed class ContactSuppressions(ProhibitionListStore store, ISuppression
                 await cache.ChangeCurrentListMembersAsync(list, add, remove, cancellationToken);
                 return;
             }
-            // The cache does not have this list yet: load it whole from the durable copy.
-            await foreach (var members in store.MembersAsync(list, 10_000, cancellationToken))
+            // The cache does not have this list yet (new, or cleared by a rebuild): load it whole
+            // from the durable copy, which holds this change. If another writer made the version
+            // current meanwhile (a rebuild, or a concurrent erasure), its copy may have been read
+            // before this change: apply the change to it.
+            var outcome = await cache.LoadWholeVersionAsync(list, store.MembersAsync(list, 10_000, cancellationToken), cancellationToken);
+            if (outcome == ListLoadOutcome.Merged)
             {
-                await cache.LoadListMembersAsync(list, members, cancellationToken);
+                await cache.ChangeCurrentListMembersAsync(list, add, remove, cancellationToken);
             }
-            await cache.ActivateListAsync(list, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

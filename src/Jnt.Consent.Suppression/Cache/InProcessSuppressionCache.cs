@@ -104,8 +104,7 @@ public sealed class InProcessSuppressionCache : ISuppressionCache
         {
             if (Find(lists, list.Name) is { } active && active.Info.Version >= list.Version)
             {
-                throw new InvalidOperationException(
-                    $"Prohibition list {list.Name} version {list.Version} is not newer than the current version {active.Info.Version}: members can only be loaded into a version not yet active.");
+                throw new ListVersionNotNewerException(list);
             }
             if (!staged.TryGetValue((list.Name, list.Version), out var set))
             {

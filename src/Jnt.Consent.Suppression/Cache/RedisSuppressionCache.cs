@@ -191,8 +191,7 @@ public sealed class RedisSuppressionCache : ISuppressionCache
         }
         catch (RedisServerException e) when (e.Message.Contains("is not newer than the current version", StringComparison.Ordinal))
         {
-            throw new InvalidOperationException(
-                $"Prohibition list {list.Name} version {list.Version} is not newer than the current version: members can only be loaded into a version not yet active.", e);
+            throw new ListVersionNotNewerException(list, e);
         }
     }
 

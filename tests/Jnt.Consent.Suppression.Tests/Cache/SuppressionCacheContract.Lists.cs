@@ -151,8 +151,8 @@ public abstract partial class SuppressionCacheContract
         await LoadAndActivateAsync(list, NewKey());
         var late = NewKey();
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Cache.LoadListMembersAsync(list, [late]));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Cache.LoadListMembersAsync(list with { Version = 1 }, [late]));
+        await Assert.ThrowsAsync<ListVersionNotNewerException>(() => Cache.LoadListMembersAsync(list, [late]));
+        await Assert.ThrowsAsync<ListVersionNotNewerException>(() => Cache.LoadListMembersAsync(list with { Version = 1 }, [late]));
 
         Assert.Equal(0, Assert.Single((await Cache.ReadAsync([ByContact(late)])).Answers).ListChannelMask);
     }
@@ -230,6 +230,69 @@ public abstract partial class SuppressionCacheContract
         Assert.True(newSnapshots > 0);
         var all = (await Cache.ReadAsync([.. newMembers.Take(400).Select(h => ByContact(h, ContactKind.Phone))])).Answers;
         Assert.All(all, a => Assert.Equal(PhoneAndAutomatedCall, a.ListChannelMask));
+    }
+
+    [Fact]
+    public async Task A_whole_version_load_stages_every_chunk_and_then_activates()
+    {
+        var list = new ProhibitionListInfo("erased-email", ContactKind.Email, EmailOnly, 1);
+        var (a, b) = (NewKey(), NewKey());
+
+        var outcome = await Cache.LoadWholeVersionAsync(list, Chunks([a], [b]));
+
+        Assert.Equal(ListLoadOutcome.Loaded, outcome);
+        Assert.Equal(list, Assert.Single(await Cache.GetListsAsync()));
+        var answers = (await Cache.ReadAsync([ByContact(a), ByContact(b), ByContact(NewKey())])).Answers;
+        Assert.Equal([EmailOnly, EmailOnly, 0], answers.Select(x => x.ListChannelMask));
+    }
+
+    [Fact]
+    public async Task A_whole_version_load_that_another_writer_activated_first_adds_what_it_read_to_the_live_version()
+    {
+        // The rebuild read [staged, merged] from the durable store; an erasure loaded and activated
+        // the same version with [theirs] between the rebuild's two chunks. Before, the rebuild's
+        // second chunk failed the whole rebuild.
+        var list = new ProhibitionListInfo("erased-email", ContactKind.Email, EmailOnly, 1);
+        var (staged, theirs, merged) = (NewKey(), NewKey(), NewKey());
+
+        async IAsyncEnumerable<IReadOnlyList<HashKey>> Racing()
+        {
+            yield return [staged];
+            await LoadAndActivateAsync(list, theirs);
+            yield return [merged];
+        }
+
+        var outcome = await Cache.LoadWholeVersionAsync(list, Racing());
+
+        Assert.Equal(ListLoadOutcome.Merged, outcome);
+        Assert.Equal(list, Assert.Single(await Cache.GetListsAsync()));
+        var answers = (await Cache.ReadAsync([ByContact(staged), ByContact(theirs), ByContact(merged)])).Answers;
+        Assert.All(answers, x => Assert.Equal(EmailOnly, x.ListChannelMask));
+    }
+
+    [Fact]
+    public async Task A_whole_version_load_of_a_version_older_than_the_current_one_changes_nothing()
+    {
+        var newer = new ProhibitionListInfo("bounces", ContactKind.Email, EmailOnly, 2);
+        var inNewer = NewKey();
+        await LoadAndActivateAsync(newer, inNewer);
+        var inOlder = NewKey();
+
+        var outcome = await Cache.LoadWholeVersionAsync(newer with { Version = 1 }, Chunks([inOlder]));
+
+        Assert.Equal(ListLoadOutcome.Merged, outcome);
+        Assert.Equal(newer, Assert.Single(await Cache.GetListsAsync()));
+        var answers = (await Cache.ReadAsync([ByContact(inNewer), ByContact(inOlder)])).Answers;
+        Assert.Equal([EmailOnly, 0], answers.Select(x => x.ListChannelMask));
+    }
+
+    private static async IAsyncEnumerable<IReadOnlyList<HashKey>> Chunks(params HashKey[][] chunks)
+    {
+        foreach (var chunk in chunks)
+        {
+            await Task.Yield();
+            yield return chunk;
+        }
     }
 
     protected async Task LoadAndActivateAsync(ProhibitionListInfo list, params HashKey[] members)
