@@ -16,7 +16,7 @@ namespace Jnt.Consent.LoadTest.Scenarios;
 /// gateway's batch size). Only the Redis round trips are timed. Modes (<c>--modes</c>, comma-separated):
 /// <list type="bullet">
 /// <item><c>hget</c>: what the gateway reads, as plain pipelined commands: HGET of the contact's
-/// bucket (<c>P k:{bucket}</c>) or the customer's (<c>P c:{bucket}</c>), then, for a contact, HGET of
+/// bucket (<c>P k:{bucket}</c>) or the customer's (<c>P c:{bucket}</c>), keys from <see cref="RedisSuppressionCache.CustomerKey"/> and <see cref="RedisSuppressionCache.ContactKey"/>, then, for a contact, HGET of
 /// each linked customer's entry. <c>--in-flight</c> windows at once.</item>
 /// <item><c>smismember</c>: the reference figure: SMISMEMBER of 512 hashes per command
 /// against a set of every seeded contact hash (a scratch key, loaded untimed, deleted afterwards).</item>
@@ -63,13 +63,14 @@ public static class RedisRawScenario
 
         await using var redis = await RedisConnections.ConnectAsync(endpoint);
         var database = redis.GetDatabase();
+        var cache = new RedisSuppressionCache(redis, options);
         foreach (var mode in modes)
         {
             Func<int, int, Task<long>> lookup = mode switch
             {
-                "hget" => (start, length) => HashGets(database, options, queries, start, length),
+                "hget" => (start, length) => HashGets(database, cache, queries, start, length),
                 "smismember" => (start, length) => SetMembership(database, queries, start, length),
-                "script" or "script-parallel" => ScriptReads(new RedisSuppressionCache(redis, options), queries),
+                "script" or "script-parallel" => ScriptReads(cache, queries),
                 _ => throw new UsageException($"--modes: unknown mode '{mode}' (hget, smismember, script, script-parallel)"),
             };
             if (mode == "smismember")
@@ -128,13 +129,13 @@ public static class RedisRawScenario
         return found;
     }
 
-    private static async Task<long> HashGets(IDatabase database, RedisCacheOptions options, CacheQuery[] queries, int start, int length)
+    private static async Task<long> HashGets(IDatabase database, RedisSuppressionCache layout, CacheQuery[] queries, int start, int length)
     {
         var first = new Task<RedisValue>[length];
         for (var i = 0; i < length; i++)
         {
             var query = queries[start + i];
-            first[i] = database.HashGetAsync(query.Kind == QueryKind.Customer ? CustomerKey(options, query.Key) : ContactKey(options, query.Key), query.Key.ToArray());
+            first[i] = database.HashGetAsync(query.Kind == QueryKind.Customer ? layout.CustomerKey(query.Key) : layout.ContactKey(query.Key), query.Key.ToArray());
         }
         await Task.WhenAll(first);
         var second = new List<Task<RedisValue>>(length);
@@ -153,7 +154,7 @@ public static class RedisRawScenario
                 for (var at = 4; at + HashKey.Length <= entry.Length; at += HashKey.Length)
                 {
                     var customer = new HashKey(entry.AsSpan(at, HashKey.Length));
-                    second.Add(database.HashGetAsync(CustomerKey(options, customer), customer.ToArray()));
+                    second.Add(database.HashGetAsync(layout.CustomerKey(customer), customer.ToArray()));
                 }
             }
         }
@@ -190,11 +191,4 @@ public static class RedisRawScenario
             await database.SetAddAsync(ScratchSet, [.. chunk.Select(h => (RedisValue)h.ToArray())]);
         }
     }
-
-    // The key layout of RedisSuppressionCache (its CustomerKey / ContactKey are private).
-    private static RedisKey CustomerKey(RedisCacheOptions options, HashKey customer) =>
-        options.KeyPrefix + "c:" + (customer.Prefix16 & (options.BucketCount - 1)).ToString(CultureInfo.InvariantCulture);
-
-    private static RedisKey ContactKey(RedisCacheOptions options, HashKey contact) =>
-        options.KeyPrefix + "k:" + (contact.Prefix16 & (options.ContactBucketCount - 1)).ToString(CultureInfo.InvariantCulture);
 }

@@ -16,7 +16,10 @@ internal static class CacheEntryChecks
     /// <summary>List versions are compared as Lua numbers (doubles) in Redis: exact up to 2^53.</summary>
     public const long MaxListVersion = 1L << 53;
 
-    /// <summary>Every channel's bit, 1 &lt;&lt; (int)channel.</summary>
+    /// <summary>The read script sends an entry's length in three bytes.</summary>
+    public const int MaxEntryLength = (1 << 24) - 1;
+
+    /// <summary>Every channel's bit, 1 &lt;&lt; (int)channel. The read script sends a list mask in one byte, so this must stay below 256.</summary>
     public static readonly int AllChannelsMask = Enum.GetValues<Channel>().Aggregate(0, (mask, channel) => mask | (1 << (int)channel));
 
     public static uint VersionOf(ReadOnlySpan<byte> entry) => BinaryPrimitives.ReadUInt32BigEndian(entry);
@@ -29,6 +32,7 @@ internal static class CacheEntryChecks
         {
             throw new ArgumentException("A customer entry needs a 4-byte version and a contact count.", nameof(entry));
         }
+        CheckLength(entry);
         var count = entry[VersionLength];
         if (entry.Length < VersionLength + 1 + (count * ContactLength))
         {
@@ -51,6 +55,15 @@ internal static class CacheEntryChecks
         if (entry.Length < VersionLength || (entry.Length - VersionLength) % HashKey.Length != 0)
         {
             throw new ArgumentException("A contact entry is a 4-byte version followed by whole 12-byte customer hashes.", nameof(entry));
+        }
+        CheckLength(entry);
+    }
+
+    private static void CheckLength(byte[] entry)
+    {
+        if (entry.Length > MaxEntryLength)
+        {
+            throw new ArgumentException($"An entry of {entry.Length} bytes is longer than the cache's limit of {MaxEntryLength}.", nameof(entry));
         }
     }
 

@@ -7,9 +7,9 @@ namespace Jnt.Consent.Suppression.Cache;
 /// <summary>
 /// The production cache, shared by every silo. Key layout (P = <see cref="RedisCacheOptions.KeyPrefix"/>):
 /// <list type="bullet">
-/// <item><c>P meta</c>: hash, <c>state</c> = <c>ready</c> | <c>not-ready</c>, <c>epoch</c> = decimal. Absent (fresh Redis, FLUSHALL, Clear) reads as not ready.</item>
-/// <item><c>P c:{bucket}</c>: hash of customer entries, field = the 12 raw hash bytes; bucket in decimal = first two hash bytes (big-endian) mod BucketCount.</item>
-/// <item><c>P k:{bucket}</c>: the same for contact entries, mod ContactBucketCount.</item>
+/// <item><c>P meta</c>: hash, <c>state</c> = <c>ready</c> | <c>not-ready</c>, <c>epoch</c> = decimal, <c>layout</c> = <see cref="RedisScripts.Layout"/>. Absent (fresh Redis, FLUSHALL, Clear) or of another layout reads as not ready.</item>
+/// <item><c>P c:{bucket}</c>: hash of customer entries, field = the 12 raw hash bytes; the bucket is two raw bytes: the hash's first two bytes masked to BucketCount (a power of two), big-endian.</item>
+/// <item><c>P k:{bucket}</c>: the same for contact entries, masked to ContactBucketCount.</item>
 /// <item><c>P lists</c>: hash, field = list name, value = <c>{version}:{kind}:{mask}</c> in decimal: the current version of each list.</item>
 /// <item><c>P l:{name}:{version}</c>: set of the 12-byte member hashes of one list version.</item>
 /// </list>
@@ -24,6 +24,9 @@ public sealed class RedisSuppressionCache : ISuppressionCache
 
     /// <summary>A query as the read script takes it: a kind byte and the 12-byte hash.</summary>
     private const int QueryLength = 1 + HashKey.Length;
+
+    /// <summary>The read script's arguments before its queries: the prefix and four bucket masks.</summary>
+    private const int ReadArgumentsBeforeQueries = 5;
 
     /// <summary>Entries per put script in a bulk put, and scripts in flight at once.</summary>
     internal const int EntriesPerPutScript = 100;
@@ -44,8 +47,9 @@ public sealed class RedisSuppressionCache : ISuppressionCache
     private readonly RedisKey metaKey;
     private readonly RedisKey listsKey;
     private readonly RedisValue prefixArg;
-    private readonly RedisValue bucketsArg;
-    private readonly RedisValue contactBucketsArg;
+    private readonly RedisValue[] bucketMaskArgs;
+    private readonly byte[] customerKeyPrefix;
+    private readonly byte[] contactKeyPrefix;
 
     public RedisSuppressionCache(IConnectionMultiplexer redis, RedisCacheOptions options)
     {
@@ -58,8 +62,11 @@ public sealed class RedisSuppressionCache : ISuppressionCache
         metaKey = options.KeyPrefix + "meta";
         listsKey = options.KeyPrefix + "lists";
         prefixArg = options.KeyPrefix;
-        bucketsArg = options.BucketCount;
-        contactBucketsArg = options.ContactBucketCount;
+        var customerMask = options.BucketCount - 1;
+        var contactMask = options.ContactBucketCount - 1;
+        bucketMaskArgs = [customerMask >> 8, customerMask & 0xFF, contactMask >> 8, contactMask & 0xFF];
+        customerKeyPrefix = Encoding.UTF8.GetBytes(options.KeyPrefix + "c:");
+        contactKeyPrefix = Encoding.UTF8.GetBytes(options.KeyPrefix + "k:");
     }
 
     public async Task<CacheReadResult> ReadAsync(IReadOnlyList<CacheQuery> queries, CancellationToken cancellationToken = default)
@@ -73,15 +80,14 @@ public sealed class RedisSuppressionCache : ISuppressionCache
         {
             var start = chunk * QueriesPerScript;
             var count = Math.Min(QueriesPerScript, queries.Count - start);
-            var args = new RedisValue[3 + count];
+            var args = new RedisValue[ReadArgumentsBeforeQueries + count];
             args[0] = prefixArg;
-            args[1] = bucketsArg;
-            args[2] = contactBucketsArg;
+            bucketMaskArgs.CopyTo(args, 1);
             for (var i = 0; i < count; i++)
             {
                 var at = (start + i) * QueryLength;
                 EncodeQuery(queries[start + i], start + i, encoded.AsSpan(at, QueryLength));
-                args[3 + i] = new ReadOnlyMemory<byte>(encoded, at, QueryLength);
+                args[ReadArgumentsBeforeQueries + i] = new ReadOnlyMemory<byte>(encoded, at, QueryLength);
             }
             calls[chunk] = EvaluateReadAsync(args);
         }
@@ -93,20 +99,25 @@ public sealed class RedisSuppressionCache : ISuppressionCache
         for (var chunk = 0; chunk < chunks; chunk++)
         {
             var reply = (RedisResult[])replies[chunk]!;
+            if (reply.Length != 3)
+            {
+                throw new InvalidOperationException($"The read script answered {reply.Length} values, not ready, epoch and body.");
+            }
             var chunkEpoch = (string)reply[1]!;
             // Each script is atomic, the batch is not: trust it only if every part saw the same ready epoch.
             ready &= (int)reply[0] == 1 && (epoch is null || epoch == chunkEpoch);
             epoch ??= chunkEpoch;
             var start = chunk * QueriesPerScript;
             var count = Math.Min(QueriesPerScript, queries.Count - start);
-            var at = 2;
+            var body = (byte[])reply[2]!;
+            var at = 0;
             for (var i = 0; i < count; i++)
             {
-                answers[start + i] = DecodeAnswer(queries[start + i], reply, ref at);
+                answers[start + i] = DecodeAnswer(queries[start + i], body, ref at);
             }
-            if (at != reply.Length)
+            if (at != body.Length)
             {
-                throw new InvalidOperationException("The read script answered with more values than its queries ask for.");
+                throw new InvalidOperationException("The read script answered with more records than its queries ask for.");
             }
         }
         return new CacheReadResult(ready, long.Parse(epoch!, CultureInfo.InvariantCulture), answers);
@@ -236,12 +247,12 @@ public sealed class RedisSuppressionCache : ISuppressionCache
 
     public async Task<CacheStatus> GetStatusAsync(CancellationToken cancellationToken = default)
     {
-        var values = await database.HashGetAsync(metaKey, ["state", "epoch"]).WaitAsync(cancellationToken);
-        return new CacheStatus(values[0] == Ready, values[1].IsNull ? 0 : (long)values[1]);
+        var values = await database.HashGetAsync(metaKey, ["state", "epoch", "layout"]).WaitAsync(cancellationToken);
+        return new CacheStatus(values[0] == Ready && values[2] == RedisScripts.Layout, values[1].IsNull ? 0 : (long)values[1]);
     }
 
     public Task MarkReadyAsync(long epoch, CancellationToken cancellationToken = default) =>
-        database.HashSetAsync(metaKey, [new("state", Ready), new("epoch", epoch)]).WaitAsync(cancellationToken);
+        database.HashSetAsync(metaKey, [new("state", Ready), new("epoch", epoch), new("layout", RedisScripts.Layout)]).WaitAsync(cancellationToken);
 
     public Task MarkNotReadyAsync(CancellationToken cancellationToken = default) =>
         database.HashSetAsync(metaKey, "state", NotReady).WaitAsync(cancellationToken);
@@ -326,48 +337,70 @@ public sealed class RedisSuppressionCache : ISuppressionCache
         query.Key.CopyTo(bytes[1..]);
     }
 
-    /// <summary>Reads one query's answer from the script's flat reply at <paramref name="at"/> and moves past it.</summary>
-    private static CacheAnswer DecodeAnswer(CacheQuery query, RedisResult[] reply, ref int at)
+    /// <summary>Reads one query's answer from the script's body at <paramref name="at"/> and moves past it.</summary>
+    private static CacheAnswer DecodeAnswer(CacheQuery query, byte[] body, ref int at)
     {
-        if (at + 2 > reply.Length)
-        {
-            throw new InvalidOperationException("The read script answered fewer values than its queries ask for.");
-        }
-        var mask = (int)reply[at];
-        var entry = (byte[])reply[at + 1]!;
-        at += 2;
+        var (mask, entry) = ReadRecord(body, ref at);
         if (query.Kind == QueryKind.Customer)
         {
-            return entry.Length == 0
+            return entry is null
                 ? new CacheAnswer(false, [new CachedCustomer(query.Key, null)], mask)
                 : new CacheAnswer(true, [new CachedCustomer(query.Key, entry, mask)], mask);
         }
-        if (entry.Length == 0)
+        if (entry is null)
         {
             return new CacheAnswer(false, [], mask);
         }
         var linked = CacheEntryChecks.LinkedCustomers(entry);
-        if (at + (2 * linked.Length) > reply.Length)
-        {
-            throw new InvalidOperationException("The read script answered a contact query with the wrong number of customers.");
-        }
         var customers = new CachedCustomer[linked.Length];
         for (var i = 0; i < linked.Length; i++)
         {
-            var customerEntry = (byte[])reply[at]!;
-            customers[i] = customerEntry.Length == 0
+            var (customerMask, customerEntry) = ReadRecord(body, ref at);
+            customers[i] = customerEntry is null
                 ? new CachedCustomer(linked[i], null)
-                : new CachedCustomer(linked[i], customerEntry, (int)reply[at + 1]);
-            at += 2;
+                : new CachedCustomer(linked[i], customerEntry, customerMask);
         }
         return new CacheAnswer(true, customers, mask);
     }
 
-    private RedisKey CustomerKey(HashKey customer) =>
-        options.KeyPrefix + "c:" + (customer.Prefix16 & (options.BucketCount - 1)).ToString(CultureInfo.InvariantCulture);
+    /// <summary>One record of the body: a mask byte, a three-byte length, the entry (null when the length is 0).</summary>
+    private static (int Mask, byte[]? Entry) ReadRecord(byte[] body, ref int at)
+    {
+        if (at + 4 > body.Length)
+        {
+            throw new InvalidOperationException("The read script answered fewer records than its queries ask for.");
+        }
+        var mask = body[at];
+        var length = (body[at + 1] << 16) | (body[at + 2] << 8) | body[at + 3];
+        at += 4;
+        if (length == 0)
+        {
+            return (mask, null);
+        }
+        if (at + length > body.Length)
+        {
+            throw new InvalidOperationException("The read script answered a record longer than its body.");
+        }
+        var entry = body.AsSpan(at, length).ToArray();
+        at += length;
+        return (mask, entry);
+    }
 
-    private RedisKey ContactKey(HashKey contact) =>
-        options.KeyPrefix + "k:" + (contact.Prefix16 & (options.ContactBucketCount - 1)).ToString(CultureInfo.InvariantCulture);
+    /// <summary>The bucket hash holding a customer's entry (the layout above; the read script computes the same).</summary>
+    public RedisKey CustomerKey(HashKey customer) => BucketKey(customerKeyPrefix, customer, options.BucketCount);
+
+    /// <summary>The bucket hash holding a contact point's entry.</summary>
+    public RedisKey ContactKey(HashKey contact) => BucketKey(contactKeyPrefix, contact, options.ContactBucketCount);
+
+    private static RedisKey BucketKey(byte[] prefix, HashKey key, int buckets)
+    {
+        var bucket = key.Prefix16 & (buckets - 1);
+        var bytes = new byte[prefix.Length + 2];
+        prefix.CopyTo(bytes, 0);
+        bytes[^2] = (byte)(bucket >> 8);
+        bytes[^1] = (byte)bucket;
+        return bytes;
+    }
 
     private string ListSetPrefix(string name) => options.KeyPrefix + "l:" + name + ":";
 

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using Jnt.Consent.Domain;
 using Jnt.Consent.Suppression.Cache;
@@ -78,19 +79,40 @@ public sealed class RedisSuppressionCacheTests : SuppressionCacheContract
         var db = (await TestRedis.ConnectAsync()).GetDatabase();
         var p = options.KeyPrefix;
 
-        var keys = (await KeysAsync(p)).Select(k => (string)k!).Order(StringComparer.Ordinal);
+        var keys = (await KeysAsync(p)).Select(k => Convert.ToHexString((byte[])k!)).Order(StringComparer.Ordinal);
 
-        // Buckets in decimal: 0x1234 & 16383 = 4660; 0xFFFF & 32767 = 32767.
-        Assert.Equal([p + "c:4660", p + "k:32767", p + "l:robinson-phone:7", p + "lists", p + "meta"], keys);
-        Assert.Equal(Customer(1, (ContactKind.Email, contact)), (byte[])(await db.HashGetAsync(p + "c:4660", customer.ToArray()))!);
-        Assert.Equal(Contact(1, customer), (byte[])(await db.HashGetAsync(p + "k:32767", contact.ToArray()))!);
+        // Buckets as two raw bytes: 0x1234 & (16384 - 1) = 0x1234; 0xFFFF & (32768 - 1) = 0x7FFF.
+        byte[] customerBucket = [.. Encoding.UTF8.GetBytes(p + "c:"), 0x12, 0x34];
+        byte[] contactBucket = [.. Encoding.UTF8.GetBytes(p + "k:"), 0x7F, 0xFF];
+        string[] expected = [.. new[] { customerBucket, contactBucket, Encoding.UTF8.GetBytes(p + "l:robinson-phone:7"), Encoding.UTF8.GetBytes(p + "lists"), Encoding.UTF8.GetBytes(p + "meta") }
+            .Select(Convert.ToHexString).Order(StringComparer.Ordinal)];
+        Assert.Equal(expected, keys);
+        Assert.Equal(Customer(1, (ContactKind.Email, contact)), (byte[])(await db.HashGetAsync(customerBucket, customer.ToArray()))!);
+        Assert.Equal(Contact(1, customer), (byte[])(await db.HashGetAsync(contactBucket, contact.ToArray()))!);
         Assert.Equal("7:2:24", (string)(await db.HashGetAsync(p + "lists", "robinson-phone"))!);
         Assert.Equal(member.ToArray(), (byte[])(await db.SetRandomMemberAsync(p + "l:robinson-phone:7"))!);
         var meta = (await db.HashGetAllAsync(p + "meta")).ToDictionary(e => (string)e.Name!, e => (string)e.Value!);
-        Assert.Equal(new Dictionary<string, string> { ["state"] = "ready", ["epoch"] = "9" }, meta);
+        Assert.Equal(new Dictionary<string, string> { ["state"] = "ready", ["epoch"] = "9", ["layout"] = "2" }, meta);
         // The read script computes the same buckets.
         var linked = Assert.Single(Assert.Single((await Cache.ReadAsync([ByContact(contact)])).Answers).Customers);
         Assert.Equal((customer, 1u), (linked.Customer, VersionOf(linked.Entry)));
+    }
+
+    [Fact]
+    public async Task A_cache_built_under_the_previous_key_layout_reads_as_not_ready()
+    {
+        // The layout before decimal bucket numbers became raw bytes: ready, but no layout field.
+        // Its entries sit under keys this build never reads, so trusting it would answer every
+        // known customer as unknown; not ready makes the server rebuild it.
+        var db = (await TestRedis.ConnectAsync()).GetDatabase();
+        await db.HashSetAsync(options.KeyPrefix + "meta", [new("state", "ready"), new("epoch", 5)]);
+
+        Assert.False((await Cache.GetStatusAsync()).Ready);
+        Assert.False((await Cache.ReadAsync([ByCustomer(NewKey())])).Ready);
+
+        await Cache.MarkReadyAsync(6);
+        Assert.True((await Cache.GetStatusAsync()).Ready);
+        Assert.True((await Cache.ReadAsync([ByCustomer(NewKey())])).Ready);
     }
 
     [Fact]

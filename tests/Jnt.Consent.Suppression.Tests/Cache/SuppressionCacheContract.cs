@@ -252,6 +252,11 @@ public abstract partial class SuppressionCacheContract : IAsyncLifetime
         await Assert.ThrowsAsync<ArgumentException>(() => Cache.PutCustomerAsync(key, unknownKind));
         await Assert.ThrowsAsync<ArgumentException>(() => Cache.PutContactAsync(key, [0, 0, 1]));
         await Assert.ThrowsAsync<ArgumentException>(() => Cache.PutContactAsync(key, [0, 0, 0, 1, 2]));
+        // The read script sends an entry's length in three bytes: a contact point shared by more
+        // than 1.39 million customers would not fit, and is refused rather than cut.
+        var tooLong = new byte[4 + (HashKey.Length * (((1 << 24) / HashKey.Length) + 1))];
+        tooLong[3] = 1;
+        await Assert.ThrowsAsync<ArgumentException>(() => Cache.PutContactAsync(key, tooLong));
         await Assert.ThrowsAsync<ArgumentException>(() => Cache.PutManyAsync([(key, Customer(1)), (NewKey(), [1])], []));
 
         Assert.False(Assert.Single((await Cache.ReadAsync([ByCustomer(key)])).Answers).Known);
