@@ -233,6 +233,24 @@ public abstract partial class SuppressionCacheContract
     }
 
     [Fact]
+    public async Task List_masks_are_right_when_one_read_tests_more_contact_points_than_one_membership_command_takes()
+    {
+        // 450 customers with 10 email addresses each, read in one call: 4,500 addresses to test
+        // against the list, more than the read script sends in one SMISMEMBER (4,000, bounded by
+        // Lua's stack). Every 7th customer has one listed address, at a different position each.
+        var customers = NewKeys(450);
+        var addresses = customers.Select(_ => NewKeys(10)).ToArray();
+        await Cache.PutManyAsync([.. customers.Select((c, i) => (c, Customer(1, [.. addresses[i].Select(a => (ContactKind.Email, a))])))], []);
+        var listed = Enumerable.Range(0, customers.Length).Where(i => i % 7 == 0).ToHashSet();
+        await LoadAndActivateAsync(new("bounces", ContactKind.Email, EmailOnly, 1), [.. listed.Select(i => addresses[i][i % 10])]);
+
+        var answers = (await Cache.ReadAsync([.. customers.Select(c => ByCustomer(c))])).Answers;
+
+        Assert.Equal(Enumerable.Range(0, customers.Length).Select(i => listed.Contains(i) ? EmailOnly : 0), answers.Select(a => a.ListChannelMask));
+        Assert.Contains(listed, i => i * 10 + i % 10 >= 4000);
+    }
+
+    [Fact]
     public async Task A_whole_version_load_stages_every_chunk_and_then_activates()
     {
         var list = new ProhibitionListInfo("erased-email", ContactKind.Email, EmailOnly, 1);
