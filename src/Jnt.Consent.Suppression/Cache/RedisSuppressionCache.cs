@@ -72,6 +72,14 @@ public sealed class RedisSuppressionCache : ISuppressionCache
     public async Task<CacheReadResult> ReadAsync(IReadOnlyList<CacheQuery> queries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(queries);
+        if (!redis.IsConnected)
+        {
+            // A read sent now would wait in the client's backlog for a reconnect, up to the command
+            // timeout, and every check behind it too: while Redis was down a scrub paid that per
+            // batch and ran at about 500 contacts/s. A read fails at once, and the caller asks the
+            // durable store. Writes still wait: a write that outlasts a short blip saves a rebuild.
+            throw new CacheUnreachableException("Redis is not connected; the read was not sent.");
+        }
         var chunks = Math.Max(1, (queries.Count + QueriesPerScript - 1) / QueriesPerScript);
         var calls = new Task<RedisResult>[chunks];
         // Every query's 13 bytes in one array; the arguments are slices of it.

@@ -172,6 +172,24 @@ public sealed class RedisOutageTests : IDisposable
         Assert.Contains(beforeFlush.Answers.Values, a => a.Result.Reason == DecisionReason.Objection);
         Assert.Contains(beforeFlush.Answers.Values, a => a.Result.Allowed);
 
+        // With Redis down, the same scrub is answered from the durable store (grains and the list
+        // tables), many items of a batch at once, and every answer is the same.
+        var unreadable = silo.CountOutput("Suppression cache unreadable");
+        await TestServices.StopRedisAsync();
+        SuppressionCalls.BatchResult duringOutage;
+        try
+        {
+            duringOutage = await SuppressionCalls.CheckBatchAsync(silo, checks);
+        }
+        finally
+        {
+            await TestServices.StartRedisAsync();
+        }
+        Assert.True(silo.CountOutput("Suppression cache unreadable") > unreadable);
+        Assert.Equal(checks.Count, duringOutage.AnswerCount);
+        var outageDifferences = checks.Where(c => !beforeFlush.Answers[c.Item1].Result.Equals(duringOutage.Answers[c.Item1].Result)).Select(c => c.Item1).ToList();
+        Assert.True(outageDifferences.Count == 0, string.Join("\n", outageDifferences.Take(10)));
+
         // The tallies do not depend on the cache: the same after the rebuild, and equal to a recount.
         Assert.Equal(talliesBefore.Rows, (await silo.Tallies.GetTalliesAsync(new GetTalliesRequest())).Rows);
         Assert.Equal(150, talliesBefore.Rows.Where(r => r.Purpose == Purpose.DirectAdvertising && r.Channel == Channel.Email).Sum(r => r.Customers.Count));

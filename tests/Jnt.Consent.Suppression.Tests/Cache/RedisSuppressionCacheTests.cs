@@ -99,6 +99,29 @@ public sealed class RedisSuppressionCacheTests : SuppressionCacheContract
     }
 
     [Fact]
+    public async Task A_read_while_redis_is_unreachable_fails_at_once_instead_of_waiting_for_the_command_timeout()
+    {
+        // A port nothing listens on, and a command timeout far longer than the wait below: a read
+        // queued for a reconnect would still be waiting when the wait gives up.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        await using var unreachable = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+        {
+            EndPoints = { $"127.0.0.1:{port}" },
+            AbortOnConnectFail = false,
+            ConnectTimeout = 1000,
+            AsyncTimeout = 300_000,
+        });
+        var cache = new RedisSuppressionCache(unreachable, TestRedis.NewOptions());
+
+        var read = cache.ReadAsync([ByCustomer(NewKey())]);
+
+        await Assert.ThrowsAsync<CacheUnreachableException>(() => read.WaitAsync(TimeSpan.FromSeconds(60)));
+    }
+
+    [Fact]
     public async Task A_cache_built_under_the_previous_key_layout_reads_as_not_ready()
     {
         // The layout before decimal bucket numbers became raw bytes: ready, but no layout field.
