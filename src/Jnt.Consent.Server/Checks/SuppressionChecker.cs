@@ -112,8 +112,9 @@ public sealed partial class SuppressionChecker(
 
     /// <summary>Items of one batch asked of the durable store at once. One at a time, a scrub while
     /// the cache was down or being rebuilt ran at about 500 contacts/s, each item waiting for its
-    /// grain and its list query in turn; a scrub keeps up to four batches in flight, so at most
-    /// 4 × this many storage reads run for it, well within the connection pool.</summary>
+    /// grain and its list query in turn. A scrub keeps up to four batches in flight, so one scrub
+    /// holds at most 4 × this many list-store connections. Several scrubs at once during an outage
+    /// can exhaust the connection pool: their checks then fail (UNAVAILABLE), never answer.</summary>
     public const int DurableChecksInParallel = 16;
 
     /// <summary>The slow path: grains for customer state, the durable list store for list membership.</summary>

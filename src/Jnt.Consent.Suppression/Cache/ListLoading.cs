@@ -38,8 +38,10 @@ public static class ListLoading
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(chunks);
         var merging = false;
+        var any = false;
         await foreach (var members in chunks.WithCancellation(cancellationToken))
         {
+            any = true;
             if (!merging)
             {
                 try
@@ -54,6 +56,19 @@ public static class ListLoading
                 }
             }
             await cache.ChangeCurrentListMembersAsync(list, members, [], cancellationToken);
+        }
+        if (!any)
+        {
+            // An empty version (a release that removed the last member) must still find out
+            // whether another writer activated it first, with a copy that may hold that member.
+            try
+            {
+                await cache.LoadListMembersAsync(list, [], cancellationToken);
+            }
+            catch (ListVersionNotNewerException)
+            {
+                merging = true;
+            }
         }
         // Idempotent for the current version; for an older one it drops what was staged.
         await cache.ActivateListAsync(list, cancellationToken);

@@ -39,7 +39,7 @@ public sealed class ListLoadRaceTests
         var erasure = new ContactSuppressions(setup.Store, setup.Cache, setup.Health);
         // Just before the rebuild loads the list it read (holding only "before"), an erasure finds
         // the list missing from the cleared cache, loads it whole and activates it.
-        var racing = new RaceBeforeFirstLoad(setup.Cache, () => erasure.AddErasedAsync([(ContactKind.Email, during)]));
+        var racing = new RaceBeforeFirstListWrite(setup.Cache, () => erasure.AddErasedAsync([(ContactKind.Email, during)]));
         var rebuilder = setup.Rebuilder(racing);
 
         Assert.True(await rebuilder.RebuildAsync());
@@ -61,7 +61,7 @@ public sealed class ListLoadRaceTests
         var other = new ContactSuppressions(setup.Store, setup.Cache, setup.Health);
         // The second erasure's durable write is done and it found no list in the cache; before it
         // loads, the first erasure (whose durable copy already holds both) loads and activates.
-        var racing = new RaceBeforeFirstLoad(setup.Cache, () => other.AddErasedAsync([(ContactKind.Email, first)]));
+        var racing = new RaceBeforeFirstListWrite(setup.Cache, () => other.AddErasedAsync([(ContactKind.Email, first)]));
         var loser = new ContactSuppressions(setup.Store, racing, setup.Health);
 
         await loser.AddErasedAsync([(ContactKind.Email, second)]);
@@ -83,7 +83,7 @@ public sealed class ListLoadRaceTests
         await setup.Cache.ClearAsync();
         // The competitor's copy is read before the release is durable: it still holds "released".
         var staleCopy = new ProhibitionListInfo(ContactSuppressions.ErasedListName(ContactKind.Email), ContactKind.Email, AllChannels, 1);
-        var racing = new RaceBeforeFirstLoad(setup.Cache, async () =>
+        var racing = new RaceBeforeFirstListWrite(setup.Cache, async () =>
         {
             await setup.Cache.LoadListMembersAsync(staleCopy, [released, kept]);
             await setup.Cache.ActivateListAsync(staleCopy);
@@ -98,12 +98,39 @@ public sealed class ListLoadRaceTests
         Assert.Equal([0, AllChannels], answers.Select(a => a.ListChannelMask));
     }
 
+    [Theory]
+    [MemberData(nameof(Profiles))]
+    public async Task A_release_that_empties_the_list_and_loses_the_race_still_lifts_the_suppression(string dialect)
+    {
+        // The durable list ends empty, so the loser reads no members at all: it must still find
+        // out that the competitor's copy (read before the release) went live.
+        await using var setup = await Setup.CreateAsync(dialect);
+        var released = NewKey();
+        await setup.Suppressions.AddErasedAsync([(ContactKind.Email, released)]);
+        await setup.Cache.ClearAsync();
+        var staleCopy = new ProhibitionListInfo(ContactSuppressions.ErasedListName(ContactKind.Email), ContactKind.Email, AllChannels, 1);
+        // The competitor activates after the loser found the list missing, before the loser's
+        // first write to the cache (its load, or with nothing to load, its activation).
+        var racing = new RaceBeforeFirstListWrite(setup.Cache, async () =>
+        {
+            await setup.Cache.LoadListMembersAsync(staleCopy, [released]);
+            await setup.Cache.ActivateListAsync(staleCopy);
+        });
+        var loser = new ContactSuppressions(setup.Store, racing, setup.Health);
+
+        await loser.ReleaseErasedAsync([(ContactKind.Email, released)]);
+
+        Assert.True(racing.Raced);
+        Assert.False(setup.Health.Suspect);
+        Assert.Equal(0, Assert.Single((await setup.Cache.ReadAsync([ByEmail(released)])).Answers).ListChannelMask);
+    }
+
     private static HashKey NewKey() => new(RandomNumberGenerator.GetBytes(HashKey.Length));
 
     private static CacheQuery ByEmail(HashKey hash) => new(QueryKind.Contact, hash, ContactKind.Email);
 
-    /// <summary>The real cache, except that the first list load runs a competing writer first.</summary>
-    private sealed class RaceBeforeFirstLoad(ISuppressionCache inner, Func<Task> competitor) : ISuppressionCache
+    /// <summary>The real cache, except that the first list load or activation runs a competing writer first.</summary>
+    private sealed class RaceBeforeFirstListWrite(ISuppressionCache inner, Func<Task> competitor) : ISuppressionCache
     {
         private int raced;
 
@@ -111,11 +138,22 @@ public sealed class ListLoadRaceTests
 
         public async Task LoadListMembersAsync(ProhibitionListInfo list, IReadOnlyList<HashKey> members, CancellationToken cancellationToken = default)
         {
+            await RaceOnceAsync();
+            await inner.LoadListMembersAsync(list, members, cancellationToken);
+        }
+
+        public async Task ActivateListAsync(ProhibitionListInfo list, CancellationToken cancellationToken = default)
+        {
+            await RaceOnceAsync();
+            await inner.ActivateListAsync(list, cancellationToken);
+        }
+
+        private async Task RaceOnceAsync()
+        {
             if (Interlocked.Exchange(ref raced, 1) == 0)
             {
                 await competitor();
             }
-            await inner.LoadListMembersAsync(list, members, cancellationToken);
         }
 
         public Task<CacheReadResult> ReadAsync(IReadOnlyList<CacheQuery> queries, CancellationToken cancellationToken = default) => inner.ReadAsync(queries, cancellationToken);
@@ -123,7 +161,6 @@ public sealed class ListLoadRaceTests
         public Task<bool> PutContactAsync(HashKey contact, byte[] entry, CancellationToken cancellationToken = default) => inner.PutContactAsync(contact, entry, cancellationToken);
         public Task PutManyAsync(IReadOnlyList<(HashKey Key, byte[] Entry)> customers, IReadOnlyList<(HashKey Key, byte[] Entry)> contacts, CancellationToken cancellationToken = default) => inner.PutManyAsync(customers, contacts, cancellationToken);
         public Task RemoveCustomerAsync(HashKey customer, uint version, CancellationToken cancellationToken = default) => inner.RemoveCustomerAsync(customer, version, cancellationToken);
-        public Task ActivateListAsync(ProhibitionListInfo list, CancellationToken cancellationToken = default) => inner.ActivateListAsync(list, cancellationToken);
         public Task ChangeCurrentListMembersAsync(ProhibitionListInfo list, IReadOnlyList<HashKey> add, IReadOnlyList<HashKey> remove, CancellationToken cancellationToken = default) => inner.ChangeCurrentListMembersAsync(list, add, remove, cancellationToken);
         public Task<IReadOnlyList<ProhibitionListInfo>> GetListsAsync(CancellationToken cancellationToken = default) => inner.GetListsAsync(cancellationToken);
         public Task<CacheStatus> GetStatusAsync(CancellationToken cancellationToken = default) => inner.GetStatusAsync(cancellationToken);

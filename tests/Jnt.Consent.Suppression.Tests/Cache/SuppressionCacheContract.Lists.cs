@@ -289,6 +289,19 @@ public abstract partial class SuppressionCacheContract
     }
 
     [Fact]
+    public async Task A_whole_version_load_with_no_members_still_notices_that_the_version_went_live_meanwhile()
+    {
+        var list = new ProhibitionListInfo("erased-email", ContactKind.Email, EmailOnly, 1);
+        var theirs = NewKey();
+        await LoadAndActivateAsync(list, theirs);
+
+        var outcome = await Cache.LoadWholeVersionAsync(list, Chunks());
+
+        Assert.Equal(ListLoadOutcome.Merged, outcome);
+        Assert.Equal(EmailOnly, Assert.Single((await Cache.ReadAsync([ByContact(theirs)])).Answers).ListChannelMask);
+    }
+
+    [Fact]
     public async Task A_whole_version_load_of_a_version_older_than_the_current_one_changes_nothing()
     {
         var newer = new ProhibitionListInfo("bounces", ContactKind.Email, EmailOnly, 2);
