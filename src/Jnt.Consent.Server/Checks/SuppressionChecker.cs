@@ -142,21 +142,25 @@ public sealed partial class SuppressionChecker(
             var mask = await lists.ListedChannelMaskAsync([.. contacts], cancellationToken);
             return DecideForCustomer(item, entry, (mask & (1 << (int)item.Channel)) != 0, now);
         }
-        var contactMask = await lists.ListedChannelMaskAsync([(item.Subject.ContactKind, item.Subject.Hash)], cancellationToken);
-        var listed = (contactMask & (1 << (int)item.Channel)) != 0;
         var customerIds = await grains.GetGrain<IContactPointGrain>(item.Subject.ContactGrainKey!).GetCustomerIds();
+        var entries = customerIds.Count == 0 ? [] : await Task.WhenAll(customerIds.Select(id =>
+            grains.GetGrain<ICustomerGrain>(CustomerKeys.ToGrainKey(id)).GetSuppressionEntry()));
+        // The lists holding this contact point, and those holding any contact point of its
+        // customers (as in the cached path), in one query.
+        var owners = entries.Select(entry => entry is null ? [] : CustomerEntry.Decode(entry).Contacts.ToArray()).ToArray();
+        var self = (item.Subject.ContactKind, item.Subject.Hash);
+        var masks = await lists.ListedMasksAsync([self, .. owners.SelectMany(contacts => contacts)], cancellationToken);
+        var bit = 1 << (int)item.Channel;
+        var listed = (masks.GetValueOrDefault(self) & bit) != 0;
         if (customerIds.Count == 0)
         {
             return ConsentDecisionTable.Decide(Unlinked(item, listed));
         }
-        var entries = await Task.WhenAll(customerIds.Select(id =>
-            grains.GetGrain<ICustomerGrain>(CustomerKeys.ToGrainKey(id)).GetSuppressionEntry()));
-        var decisions = new List<ContactDecision>();
-        foreach (var entry in entries)
+        var decisions = new List<ContactDecision>(entries.Length);
+        for (var i = 0; i < entries.Length; i++)
         {
-            // The lists holding any of this customer's contact points count too, as in the cached path.
-            var ownerMask = entry is null ? 0 : await lists.ListedChannelMaskAsync([.. CustomerEntry.Decode(entry).Contacts], cancellationToken);
-            decisions.Add(DecideForCustomer(item, entry, listed || (ownerMask & (1 << (int)item.Channel)) != 0, now));
+            var ownerMask = owners[i].Aggregate(0, (mask, contact) => mask | masks.GetValueOrDefault(contact));
+            decisions.Add(DecideForCustomer(item, entries[i], listed || (ownerMask & bit) != 0, now));
         }
         return ContactDecision.MostRestrictive(decisions);
     }

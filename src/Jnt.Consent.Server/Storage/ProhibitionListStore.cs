@@ -34,28 +34,47 @@ public sealed class ProhibitionListStore(Database database, TimeProvider time)
     }
 
     /// <summary>OR of the channel masks of the current lists holding any of these contact points.</summary>
-    public async Task<int> ListedChannelMaskAsync(IReadOnlyCollection<(ContactKind Kind, HashKey Hash)> contacts, CancellationToken cancellationToken = default)
+    public async Task<int> ListedChannelMaskAsync(IReadOnlyCollection<(ContactKind Kind, HashKey Hash)> contacts, CancellationToken cancellationToken = default) =>
+        (await ListedMasksAsync(contacts, cancellationToken)).Values.Aggregate(0, (mask, listed) => mask | listed);
+
+    /// <summary>
+    /// For each of these contact points on a current list of its kind: the OR of those lists'
+    /// channel masks (contact points on no list are absent). One query for all of them: the check
+    /// path's fallback asks this for a contact point and every contact point of its customers, and
+    /// one query per contact point was the larger half of its time.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<(ContactKind Kind, HashKey Hash), int>> ListedMasksAsync(
+        IReadOnlyCollection<(ContactKind Kind, HashKey Hash)> contacts, CancellationToken cancellationToken = default)
     {
+        var masks = new Dictionary<(ContactKind Kind, HashKey Hash), int>();
         if (contacts.Count == 0)
         {
-            return 0;
+            return masks;
         }
+        var wanted = contacts.ToHashSet();
+        var members = wanted.Select(c => c.Hash).Distinct().ToList();
         await using var connection = await database.OpenAsync(cancellationToken);
-        var mask = 0;
-        foreach (var (kind, hash) in contacts)
+        foreach (var chunk in members.Chunk(RowsPerInsert))
         {
-            await using var command = Database.Command(connection, """
-                SELECT l.channel_mask FROM jnt_prohibition_list l
+            // Matched by hash only; a hash on a list of another kind (an email list holding the
+            // bytes of a phone's hash) is dropped below, as the cache's lists by kind do.
+            var names = string.Join(", ", chunk.Select((_, i) => $"@m{i}"));
+            await using var command = Database.Command(connection, $"""
+                SELECT l.kind, m.member, l.channel_mask FROM jnt_prohibition_list l
                 JOIN jnt_prohibition_list_member m ON m.name = l.name AND m.version = l.current_version
-                WHERE l.kind = @kind AND m.member = @member
-                """, null, ("@kind", (int)kind), ("@member", hash.ToArray()));
+                WHERE m.member IN ({names})
+                """, null, [.. chunk.Select((m, i) => ($"@m{i}", (object?)m.ToArray()))]);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                mask |= reader.GetInt32(0);
+                var key = ((ContactKind)reader.GetInt32(0), new HashKey(reader.GetFieldValue<byte[]>(1)));
+                if (wanted.Contains(key))
+                {
+                    masks[key] = masks.GetValueOrDefault(key) | reader.GetInt32(2);
+                }
             }
         }
-        return mask;
+        return masks;
     }
 
     /// <summary>Writes the members of a new version (not yet visible to checks).</summary>
