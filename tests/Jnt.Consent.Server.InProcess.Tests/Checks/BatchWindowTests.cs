@@ -8,7 +8,6 @@ using Jnt.Consent.Suppression.Cache;
 using Jnt.Consent.Suppression.Keys;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Jnt.Consent.Server.InProcess.Tests.Checks;
 
@@ -16,9 +15,9 @@ namespace Jnt.Consent.Server.InProcess.Tests.Checks;
 /// A scrub's cache reads are bounded by <see cref="SuppressionApi.BatchesInFlight"/>, however fast
 /// the client sends. A client that had its whole list in the pipe once had hundreds of reads queued
 /// in Redis at once; they passed the client's timeout and every batch went to the durable store.
-/// Here the client's messages are all there at once and no cache read finishes until the test's
-/// clock moves, so the gateway could start reads far faster than they finish: the window is the
-/// only bound.
+/// Here the client's messages are all there at once and no cache read finishes until the test
+/// lets it, so the gateway could start reads far faster than they finish: the window is the only
+/// bound.
 /// </summary>
 public sealed class BatchWindowTests
 {
@@ -27,8 +26,7 @@ public sealed class BatchWindowTests
     [Fact]
     public async Task A_client_sending_faster_than_the_cache_answers_never_has_more_reads_running_than_the_window()
     {
-        var clock = new FakeTimeProvider();
-        var cache = new SlowCache(clock);
+        var cache = new SlowCache();
         var api = NewApi(cache);
         const int items = 40 * SuppressionApi.BatchSize;
         var requests = new StreamOf(Enumerable.Range(0, items).Chunk(1024).Select(ids =>
@@ -44,8 +42,8 @@ public sealed class BatchWindowTests
         var responses = new Collected();
 
         var call = api.CheckBatch(requests, responses, new Context());
-        // The cache's reads finish only when this clock moves, and it moves only once a read is
-        // waiting: meanwhile the gateway may start as many reads as it will.
+        // A cache read finishes only when the test lets the oldest one finish, which it does once
+        // per read that started: meanwhile the gateway may start as many reads as it will.
         while (!call.IsCompleted)
         {
             var waiting = cache.ReadWaiting.WaitAsync(Timeout);
@@ -54,7 +52,7 @@ public sealed class BatchWindowTests
                 break;
             }
             Assert.True(await waiting, "the call neither ended nor started a cache read");
-            clock.Advance(SlowCache.ReadTime);
+            cache.FinishOldest();
         }
         await call;
 
@@ -76,12 +74,11 @@ public sealed class BatchWindowTests
             receipts: null!, lists: null!, Options.Create(new GatewayOptions()), TimeProvider.System);
     }
 
-    /// <summary>A ready cache that knows no one; a read takes <see cref="ReadTime"/> on the test's
-    /// clock. Counts the reads running at once.</summary>
-    private sealed class SlowCache(TimeProvider clock) : ISuppressionCache
+    /// <summary>A ready cache that knows no one; a read finishes when the test says so (oldest
+    /// first). Counts the reads running at once.</summary>
+    private sealed class SlowCache : ISuppressionCache
     {
-        public static readonly TimeSpan ReadTime = TimeSpan.FromMilliseconds(5);
-
+        private readonly ConcurrentQueue<TaskCompletionSource> pending = new();
         private int running;
         private int mostAtOnce;
         private int queries;
@@ -93,6 +90,13 @@ public sealed class BatchWindowTests
         /// <summary>Released once per read that starts.</summary>
         public SemaphoreSlim ReadWaiting { get; } = new(0);
 
+        /// <summary>Lets the oldest waiting read finish.</summary>
+        public void FinishOldest()
+        {
+            Assert.True(pending.TryDequeue(out var read), "no cache read is waiting");
+            read.SetResult();
+        }
+
         public async Task<CacheReadResult> ReadAsync(IReadOnlyList<CacheQuery> queries, CancellationToken cancellationToken = default)
         {
             var now = Interlocked.Increment(ref running);
@@ -103,9 +107,10 @@ public sealed class BatchWindowTests
             Interlocked.Add(ref this.queries, queries.Count);
             try
             {
-                var done = Task.Delay(ReadTime, clock, cancellationToken);
+                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                pending.Enqueue(done);
                 ReadWaiting.Release();
-                await done;
+                await done.Task.WaitAsync(cancellationToken);
                 return new CacheReadResult(true, 1, [.. queries.Select(q => new CacheAnswer(false, [new CachedCustomer(q.Key, null)], 0))]);
             }
             finally
