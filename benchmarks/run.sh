@@ -47,6 +47,7 @@ embedded_scrub_count=$((embedded_customers * 10 < 1000000 ? embedded_customers *
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 output="${output:-$repo/benchmarks/results/$(date +%Y-%m-%d)-e2e-$customers.md}"
 server="$repo/src/Jnt.Consent.Server/bin/Release/net10.0/Jnt.Consent.Server.dll"
+floor_server="$repo/benchmarks/Jnt.Consent.TransportFloor/bin/Release/net10.0/Jnt.Consent.TransportFloor.dll"
 loadtest="$repo/benchmarks/Jnt.Consent.LoadTest/bin/Release/net10.0/Jnt.Consent.LoadTest.dll"
 work="$(mktemp -d /tmp/jnt-e2e.XXXXXX)"
 chmod 755 "$work"   # PostgreSQL runs as the postgres user when this runs as root
@@ -70,6 +71,7 @@ stop_gateway() {
 cleanup() {
   local status=$?
   stop_gateway
+  [[ -z "${floor_pid:-}" ]] || kill -TERM "$floor_pid" 2>/dev/null || true
   bash "$repo/scripts/test-services.sh" stop "$work/services" >/dev/null 2>&1 || true
   if ((status == 0 && keep == 0 && failures == 0)); then rm -rf "$work"; else log "logs and data kept in $work"; fi
 }
@@ -226,6 +228,7 @@ log "building the gateway and the load generator (Release)"
 build src/Jnt.Consent.Server
 build benchmarks/Jnt.Consent.LoadTest
 build src/Jnt.Consent.Cli
+build benchmarks/Jnt.Consent.TransportFloor
 cli="$repo/src/Jnt.Consent.Cli/bin/Release/net10.0/jnt-consent.dll"
 # What was measured: src/ changes under other people's hands, so name the commit the build saw.
 source_rev="commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
@@ -306,6 +309,27 @@ lt scrub --api-key "$campaign_key" --address "$gateway_url" --contacts "$contact
 # Diagnostic: the same list split over 4 calls at once. If that is much faster, one call leaves the gateway idle.
 lt scrub --api-key "$campaign_key" --address "$gateway_url" --contacts "$contacts" --count "$scrub_count" --calls 4 --watch "$watch" "${probe[@]}"
 lt redis-raw --redis "$redis" --prefix "js:" --contacts "$contacts" --count "$scrub_count" --key-base64 "$key" --watch "$watch"
+
+# The transport floor (benchmarks/Jnt.Consent.TransportFloor): the same contracts and runtime settings,
+# every check answered with a constant and nothing else done. The same client drives it as it drove the
+# gateway, so these rows are what Kestrel, HTTP/2, protobuf and the client cost here before any work of
+# the gateway's: its no-op and check closed loop, its check at the gateway's half-load rate, its scrub.
+floor_port="$(free_port)"
+floor_url="http://127.0.0.1:$floor_port"
+(cd "$work" && exec dotnet "$floor_server" --urls "$floor_url") >"$work/floor.log" 2>&1 &
+floor_pid=$!
+floor_deadline=$((SECONDS + 60))
+until grep -q "transport floor ready on" "$work/floor.log"; do
+  if ! kill -0 "$floor_pid" 2>/dev/null || ((SECONDS >= floor_deadline)); then echo "the transport floor did not start:" >&2; cat "$work/floor.log" >&2; exit 1; fi
+  sleep 0.2
+done
+log "transport floor on $floor_url: no-op and check closed loop, check open loop at the gateway's half-load rate, scrub"
+floor_watch="gateway=$floor_pid,redis=$redis_pid,postgres=$pg_pid"
+lt unary --api-key "$campaign_key" --label floor --address "$floor_url" --target noop,check --rounds 2 --contacts "$contacts" --concurrency "$concurrency" --duration "$((duration / 2))" --warmup "$warmup" --watch "$floor_watch"
+lt unary --api-key "$campaign_key" --label floor --address "$floor_url" --target check --contacts "$contacts" --rate "$(value production.check.open.rps | awk '{ printf "%d", $1 }')" --concurrency "$concurrency" --duration "$((duration / 2))" --warmup "$warmup" --watch "$floor_watch"
+lt scrub --api-key "$campaign_key" --label floor --address "$floor_url" --contacts "$contacts" --count "$scrub_count" --watch "$floor_watch"
+kill -TERM "$floor_pid" 2>/dev/null || true
+wait "$floor_pid" 2>/dev/null || true
 
 # The national prohibition lists, as an operator has them loaded: a Robinson phone list (every 10th
 # register phone plus customers/5 numbers of non-customers) and a bounce list (every 20th register
@@ -403,8 +427,16 @@ for profile in production embedded; do
   row "$profile: check p99 at half load (open loop, $(fmt "$rate")/s)" "$(awk -v v="$p99" 'BEGIN { printf "%.2f ms", v }')" "p50 $(awk -v v="$(value $profile.check.open.p50_ms)" 'BEGIN { printf "%.2f ms", v }')" "-" "< 2 ms" "$met"
   [[ "$met" == yes ]] || misses+="- $profile check p99 at half load: $(awk -v v="$p99" 'BEGIN { printf "%.2f", v }') ms (target < 2 ms)."$'\n'
   noop_p99="$(value $profile.noop.open.p99_ms)"
-  row "$profile: no-op RPC p99 at the same rate (open loop, $(fmt "$(value $profile.noop.open.rps)")/s): the machine's floor" "$(awk -v v="$noop_p99" 'BEGIN { printf "%.2f ms", v }')" "p50 $(awk -v v="$(value $profile.noop.open.p50_ms)" 'BEGIN { printf "%.2f ms", v }')" "-" "(baseline)" "-"
+  row "$profile: no-op RPC p99 at the same rate (open loop, $(fmt "$(value $profile.noop.open.rps)")/s): the gateway's own floor" "$(awk -v v="$noop_p99" 'BEGIN { printf "%.2f ms", v }')" "p50 $(awk -v v="$(value $profile.noop.open.p50_ms)" 'BEGIN { printf "%.2f ms", v }')" "-" "(baseline)" "-"
   [[ "$met" == yes ]] || misses+="  The no-op RPC, which does no work at all, had p99 $(awk -v v="$noop_p99" 'BEGIN { printf "%.2f", v }') ms at the same rate on the same machine."$'\n'
+  floor_p99="$(value floor.check.open.p99_ms)"
+  if [[ "$profile" == production && -n "$floor_p99" ]]; then
+    row "transport floor (a gRPC server that answers every check with a constant): check p99 at the same rate (open loop, $(fmt "$(value floor.check.open.rps)")/s)" "$(awk -v v="$floor_p99" 'BEGIN { printf "%.2f ms", v }')" "p50 $(awk -v v="$(value floor.check.open.p50_ms)" 'BEGIN { printf "%.2f ms", v }')" "-" "(baseline)" "-"
+    [[ "$met" == yes ]] || misses+="  A server that answers every check with a constant (the transport floor) had p99 $(awk -v v="$floor_p99" 'BEGIN { printf "%.2f", v }') ms at the same rate."$'\n'
+    floor_check="$(value floor.check.closed.rps)"
+    row "transport floor: check and no-op RPC, closed loop, $concurrency in flight" "$(fmt "$floor_check") checks/s" "$(fmt "$(value floor.noop.closed.rps)") no-op RPCs/s" "$(ratio "$floor_check" "$(value floor.noop.closed.rps)")" "(baseline)" "-"
+    row "production: single check vs the transport floor's check" "$(fmt "$check") checks/s" "$(fmt "$floor_check") checks/s" "$(ratio "$check" "$floor_check")" "(diagnostic)" "-"
+  fi
   gc_row() {   # gc_row PROFILE SHARE: the gateway's GC during that open-loop run (warm-up included)
     local b="$1.half$2.before" a="$1.half$2.after"
     [[ -n "$(value "$a.gc.gen0")" ]] || return 0
@@ -429,6 +461,8 @@ for profile in production embedded; do
     r="$(ratio "$scrub" "$smis")"; met="$(yes_if "$r >= 1/3")"
     row "production: bulk scrub vs raw pipelined SMISMEMBER (the issue's reference)" "$(fmt "$scrub") contacts/s" "$(fmt "$smis") lookups/s" "$r" "≥ 0.33" "$met"
     [[ "$met" == yes ]] || misses+="- production bulk scrub is $r × the raw SMISMEMBER rate of $(fmt "$smis")/s (target ≥ 1/3)."$'\n'
+    floor_scrub="$(value floor.scrub.rate)"
+    [[ -z "$floor_scrub" ]] || row "production: bulk scrub vs the transport floor's scrub (same client, constant answers)" "$(fmt "$scrub") contacts/s" "$(fmt "$floor_scrub") contacts/s" "$(ratio "$scrub" "$floor_scrub")" "(diagnostic)" "-"
     row "production: bulk scrub vs the gateway's own Lua read script called directly, one call at a time" "$(fmt "$scrub") contacts/s" "$(fmt "$script") lookups/s" "$(ratio "$scrub" "$script")" "(diagnostic)" "-"
     single="$(value production.scrub_single.rate)"
     row "production: the same scrub one item per message (the older form)" "$(fmt "$single") contacts/s" "$(fmt "$scrub") (packed)" "$(ratio "$single" "$scrub")" "(diagnostic)" "-"
