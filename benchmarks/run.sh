@@ -327,6 +327,9 @@ log "transport floor on $floor_url: no-op and check closed loop, check open loop
 floor_watch="gateway=$floor_pid,redis=$redis_pid,postgres=$pg_pid"
 lt unary --api-key "$campaign_key" --label floor --address "$floor_url" --target noop,check --rounds 2 --contacts "$contacts" --concurrency "$concurrency" --duration "$((duration / 2))" --warmup "$warmup" --watch "$floor_watch"
 lt unary --api-key "$campaign_key" --label floor --address "$floor_url" --target check --contacts "$contacts" --rate "$(value production.check.open.rps | awk '{ printf "%d", $1 }')" --concurrency "$concurrency" --duration "$((duration / 2))" --warmup "$warmup" --watch "$floor_watch"
+# And at half its own closed-loop throughput, as the target is put to the gateway: if even a server that
+# does nothing misses 2 ms there, no server meets that target on these two cores with the client beside it.
+lt unary --api-key "$campaign_key" --label floor-half --address "$floor_url" --target check --contacts "$contacts" --rate "$(value floor.check.closed.rps | awk '{ printf "%d", $1 / 2 }')" --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" --watch "$floor_watch"
 lt scrub --api-key "$campaign_key" --label floor --address "$floor_url" --contacts "$contacts" --count "$scrub_count" --watch "$floor_watch"
 kill -TERM "$floor_pid" 2>/dev/null || true
 wait "$floor_pid" 2>/dev/null || true
@@ -433,6 +436,11 @@ for profile in production embedded; do
   if [[ "$profile" == production && -n "$floor_p99" ]]; then
     row "transport floor (a gRPC server that answers every check with a constant): check p99 at the same rate (open loop, $(fmt "$(value floor.check.open.rps)")/s)" "$(awk -v v="$floor_p99" 'BEGIN { printf "%.2f ms", v }')" "p50 $(awk -v v="$(value floor.check.open.p50_ms)" 'BEGIN { printf "%.2f ms", v }')" "-" "(baseline)" "-"
     [[ "$met" == yes ]] || misses+="  A server that answers every check with a constant (the transport floor) had p99 $(awk -v v="$floor_p99" 'BEGIN { printf "%.2f", v }') ms at the same rate."$'\n'
+    floor_half_p99="$(value floor-half.check.open.p99_ms)"
+    if [[ -n "$floor_half_p99" ]]; then
+      row "transport floor: check p99 at its own half load (open loop, $(fmt "$(value floor-half.check.open.rps)")/s)" "$(awk -v v="$floor_half_p99" 'BEGIN { printf "%.2f ms", v }')" "p50 $(awk -v v="$(value floor-half.check.open.p50_ms)" 'BEGIN { printf "%.2f ms", v }')" "-" "(the target, put to a server that does nothing)" "$(yes_if "$floor_half_p99 < 2")"
+      [[ "$met" == yes ]] || misses+="  At half its own throughput, as the target is put, the transport floor had p99 $(awk -v v="$floor_half_p99" 'BEGIN { printf "%.2f", v }') ms."$'\n'
+    fi
     floor_check="$(value floor.check.closed.rps)"
     row "transport floor: check and no-op RPC, closed loop, $concurrency in flight" "$(fmt "$floor_check") checks/s" "$(fmt "$(value floor.noop.closed.rps)") no-op RPCs/s" "$(ratio "$floor_check" "$(value floor.noop.closed.rps)")" "(baseline)" "-"
     row "production: single check vs the transport floor's check" "$(fmt "$check") checks/s" "$(fmt "$floor_check") checks/s" "$(ratio "$check" "$floor_check")" "(diagnostic)" "-"
