@@ -600,7 +600,7 @@ mkdir -p "$(dirname "$output")"
   echo "The gateway memory per customer is the RSS growth over the API seed only. A 1,000,000-customer seed through the API"
   echo "would take about $extrapolation min (extrapolated from this run's $(fmt "$seed_rate") customers/s, not measured)."
   echo
-  for table in seed bulk-seed rebuild memory silo-memory unary scrub writes tallies-population tallies-queries tallies-write-cost cpu-production cpu-embedded; do
+  for table in seed bulk-seed rebuild memory silo-memory unary scrub writes tallies-population tallies-queries tallies-write-cost cpu-production cpu-floor cpu-embedded; do
     [[ -f "$report/$table.rows" ]] || continue
     case "$table" in
       seed) echo "## Seeding through the API" ;;
@@ -615,6 +615,7 @@ mkdir -p "$(dirname "$output")"
       unary) echo "## Unary RPCs" ;;
       scrub) echo "## Bulk scrub and its baselines" ;;
       cpu-production) echo "## CPU during each measurement, production (cores = CPU seconds per second)" ;;
+      cpu-floor) echo "## CPU during each measurement, transport floor (its server in the gateway column)" ;;
       cpu-embedded) echo "## CPU during each measurement, embedded" ;;
     esac
     echo
