@@ -110,6 +110,8 @@ public static class GatewayHostingExtensions
         builder.Services.AddOneClickUnsubscribe(builder.Configuration, options);
         builder.Services.AddTallies(builder.Configuration);
         builder.Services.AddSingleton<RateLimitInterceptor>();
+        // Stateless: one instance, not one activated per call.
+        builder.Services.AddSingleton<StorageFailureInterceptor>();
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<RateLimitInterceptor>();

@@ -17,7 +17,9 @@ public static class SecurityExtensions
         var options = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         services.AddSingleton(options);
         services.AddSingleton<ApiKeyStore>();
-        var authentication = services.AddAuthentication(Selector)
+        // Without bearer tokens the API key scheme is the default itself: the selector would only
+        // forward every request to it, and each scheme costs a handler instance per request.
+        var authentication = services.AddAuthentication(options.Jwt.Issuer is null ? ApiKeyAuthenticationHandler.SchemeName : Selector)
             .AddPolicyScheme(Selector, "API key or bearer token", policy => policy.ForwardDefaultSelector = context =>
                 options.Jwt.Issuer is not null && context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                     ? JwtBearerDefaults.AuthenticationScheme
