@@ -24,11 +24,11 @@ public static class CustomerFacts
                 break;
             }
         }
-        var status = cell?.Status ?? ConsentCellStatus.None;
+        var state = cell?.State ?? CellState.Empty;
         return new DecisionFacts(purpose, channel, ContactSubject.KnownCustomer, profile.Group,
-            Objected: ConsentCell.IsObjected(status),
+            Objected: state.IsObjectedAt(now),
             OnExternalProhibitionList: false,
-            HasValidConsent: ConsentCell.HasValidConsent(status, cell?.ExpiresAt, now),
+            HasValidConsent: state.HasValidConsentAt(now),
             IsExistingCustomer: profile.IsExistingCustomerAt(now),
             ContactObtainedInSale: profile.ContactObtainedInSale,
             campaign);

@@ -32,7 +32,12 @@ public sealed class CustomerState
     /// <summary>Every read of this customer's personal data: who, when, why (part of the access export).</summary>
     [Id(6)] public List<AccessRecord> Reads { get; set; } = [];
 
+    /// <summary>The version of the rules <see cref="Cells"/> were folded under (<see cref="CellRules"/>);
+    /// 0 for states written before the rules were versioned.</summary>
+    [Id(7)] public int CellRulesVersion { get; set; }
+
     public bool Exists => Version > 0 && Profile is not null;
+
 }
 
 /// <summary>One read of a customer's personal data.</summary>
@@ -78,7 +83,13 @@ public sealed record ProvenanceRecord(
     [property: Id(2)] string Evidence,
     [property: Id(3)] string Note);
 
-/// <summary>The latest status of one purpose × channel cell.</summary>
+/// <summary>
+/// One purpose × channel cell as its events left it (see <see cref="CellState"/>), with the provenance
+/// and version of the event that changed it last.
+/// </summary>
+/// <param name="Status">What the last event made the cell; what it is now is <see cref="StatusAt"/>.</param>
+/// <param name="ExpiresAt">For a consent: when the running consents end (null: never).</param>
+/// <param name="AfterConsentEnds">For a consent: what the cell is again once it ends.</param>
 [GenerateSerializer, Immutable, Alias("jnt.consent.ConsentCell")]
 public sealed record ConsentCellRecord(
     [property: Id(0)] Purpose Purpose,
@@ -87,7 +98,13 @@ public sealed record ConsentCellRecord(
     [property: Id(3)] DateTimeOffset RecordedAt,
     [property: Id(4)] ProvenanceRecord Provenance,
     [property: Id(5)] DateTimeOffset? ExpiresAt,
-    [property: Id(6)] long Version);
+    [property: Id(6)] long Version,
+    [property: Id(7)] ConsentCellStatus AfterConsentEnds = ConsentCellStatus.None)
+{
+    public CellState State => new(Status, ExpiresAt, AfterConsentEnds);
+
+    public ConsentCellStatus StatusAt(DateTimeOffset now) => State.At(now);
+}
 
 [GenerateSerializer, Alias("jnt.consent.HistoryKind")]
 public enum HistoryKind

@@ -125,11 +125,13 @@ public static class ConsentDecisionTable
     }
 
     /// <summary>
-    /// §200(2) soft opt-in: the address was obtained in a sale to a current customer, and the campaign
-    /// markets the operator's own similar products. The "no objection" part is row 2.
+    /// §200(2) soft opt-in: an email or text message (SMS/MMS) to an address obtained in a sale to a
+    /// current customer, and the campaign markets the operator's own similar products. The "no
+    /// objection" part is row 2. Automated calling systems stay opt-in under §200(1): no soft opt-in.
     /// </summary>
     private static bool QualifiesForSoftOptIn(DecisionFacts facts) =>
-        facts.IsExistingCustomer && facts.ContactObtainedInSale && facts.Campaign.MarketsOwnSimilarProducts;
+        facts.Channel is Channel.Email or Channel.Sms
+        && facts.IsExistingCustomer && facts.ContactObtainedInSale && facts.Campaign.MarketsOwnSimilarProducts;
 
     /// <summary>
     /// Telesales of a mobile subscription to a consumer only to existing customers or on the consumer's

@@ -6,5 +6,10 @@ namespace Jnt.Consent.Domain.Decisions;
 /// </summary>
 public static class PolicyVersion
 {
-    public const string Current = "fi-ysk200-gdpr21/2026-11-25";
+    /// <summary>
+    /// 2026-12-07: soft opt-in (row 5) on email and SMS/MMS only, no longer on automated calls; a lapsed
+    /// or withdrawn consent gives back the objection it had lifted. Before: "fi-ysk200-gdpr21/2026-11-25".
+    /// Stored receipts and history keep the version they were made under.
+    /// </summary>
+    public const string Current = "fi-ysk200-gdpr21/2026-12-07";
 }

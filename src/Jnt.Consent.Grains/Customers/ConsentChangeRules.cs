@@ -1,6 +1,5 @@
 using Jnt.Consent.Abstractions.Customers;
 using Jnt.Consent.Domain;
-using Jnt.Consent.Domain.Decisions;
 
 namespace Jnt.Consent.Grains.Customers;
 
@@ -11,6 +10,10 @@ internal static class ConsentChangeRules
     /// could weaken protection whatever its caller.</summary>
     public static string? Validate(ChangeConsentCommand command, DateTimeOffset now)
     {
+        if (!Enum.IsDefined(command.Change))
+        {
+            return "unknown change";
+        }
         if (command.Purposes.Count == 0 || command.Channels.Count == 0)
         {
             return "the scope names no purpose or no channel";
@@ -32,23 +35,6 @@ internal static class ConsentChangeRules
 
     /// <summary>The cell after the change, or null if this change leaves it as it is.</summary>
     public static ConsentCellRecord? Apply(
-        ConsentCellRecord? before, ChangeConsentCommand command, Purpose purpose, Channel channel, DateTimeOffset now, long version)
-    {
-        var status = command.Change switch
-        {
-            // Consenting again is how a customer lifts an earlier objection.
-            ConsentChange.Consent => ConsentCellStatus.Consented,
-            // An objection is absolute: it replaces any consent.
-            ConsentChange.Objection => ConsentCellStatus.Objected,
-            // A withdrawal ends a consent; it must never weaken an objection.
-            ConsentChange.Withdrawal when before?.Status == ConsentCellStatus.Consented => ConsentCellStatus.Withdrawn,
-            _ => (ConsentCellStatus?)null,
-        };
-        if (status is null)
-        {
-            return null;
-        }
-        var expiresAt = status == ConsentCellStatus.Consented ? command.ExpiresAt : null;
-        return new ConsentCellRecord(purpose, channel, status.Value, now, command.Provenance, expiresAt, version);
-    }
+        ConsentCellRecord? before, ChangeConsentCommand command, Purpose purpose, Channel channel, DateTimeOffset now, long version) =>
+        CellRules.Apply(before, command.Change.ToCellChange(), purpose, channel, command.ExpiresAt, command.Provenance, now, version);
 }

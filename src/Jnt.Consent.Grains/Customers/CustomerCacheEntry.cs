@@ -1,6 +1,5 @@
 using Jnt.Consent.Abstractions.Customers;
 using Jnt.Consent.Domain;
-using Jnt.Consent.Domain.Decisions;
 using Jnt.Consent.Suppression.Cache;
 using Jnt.Consent.Suppression.Entries;
 using Jnt.Consent.Suppression.Keys;
@@ -18,9 +17,7 @@ public static class CustomerCacheEntry
         {
             contacts.Add((ContactKind.Postal, pseudonymiser.PostalHash(address.Street, address.PostalCode, address.Country)));
         }
-        var cells = state.Cells.ToDictionary(
-            c => (c.Purpose, c.Channel),
-            c => (c.Status, c.Status == ConsentCellStatus.Consented ? c.ExpiresAt : null));
+        var cells = state.Cells.ToDictionary(c => (c.Purpose, c.Channel), c => c.State);
         return new CustomerEntry(checked((uint)state.Version), contacts, profile.Group, profile.ContactObtainedInSale,
             profile.CustomerSince, profile.RelationshipEndedAt, cells);
     }

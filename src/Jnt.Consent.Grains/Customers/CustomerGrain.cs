@@ -48,6 +48,7 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await UpgradeCells();
         // A crash between persisting a profile and updating the contact index leaves the two apart;
         // the next activation finishes the job.
         if (Current.Exists && !ContactIndexIsCurrent())
@@ -58,7 +59,7 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
 
     public async Task<WriteOutcome> Upsert(UpsertCustomerCommand command)
     {
-        await durable.EnsureCurrent();
+        await EnsureCurrent();
         var digest = RequestDigest.Of(command);
         if (Precheck(command.Controls, digest, requireExisting: false) is { } early)
         {
@@ -84,6 +85,7 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         }
 
         Current.Version++;
+        Current.CellRulesVersion = CellRules.Current;
         Current.Profile = profile;
         Current.ContactKeys = [.. contactKeys.Distinct(StringComparer.Ordinal)];
         Current.History.Add(new HistoryEntry
@@ -108,7 +110,7 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
 
     public async Task<WriteOutcome> ChangeConsent(ChangeConsentCommand command)
     {
-        await durable.EnsureCurrent();
+        await EnsureCurrent();
         if (Current.Exists)
         {
             await SyncContactIndex();
@@ -200,7 +202,7 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
 
     public async Task<ErasureOutcome?> Erase(DateTimeOffset? relationshipEndedBefore)
     {
-        await durable.EnsureCurrent();
+        await EnsureCurrent();
         if (!Current.Exists)
         {
             return null;
@@ -221,7 +223,7 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         // What stays is a tombstone: no personal data, only the version, so that the cache (whose
         // writes are versioned) never takes an older state back and a re-created id starts above it.
         var version = Current.Version + 1;
-        state.State = new CustomerState { Version = version };
+        state.State = new CustomerState { Version = version, CellRulesVersion = CellRules.Current };
         await Commit();
         await cache.Put(async c =>
         {
@@ -231,12 +233,42 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         return new ErasureOutcome(time.GetUtcNow(), contacts.Count);
     }
 
+    /// <summary>Re-reads storage after a failed write, under the current cell rules.</summary>
+    private async Task EnsureCurrent()
+    {
+        await durable.EnsureCurrent();
+        await UpgradeCells();
+    }
+
+    /// <summary>
+    /// Cells folded under older rules are folded again from the history and written back with the
+    /// cache entry, so that the next check by any silo answers under the current rules. The corrected
+    /// cells serve this activation even if the write fails; the next write persists them.
+    /// </summary>
+    private async Task UpgradeCells()
+    {
+        if (!CellRules.Upgrade(Current) || !Current.Exists)
+        {
+            return;
+        }
+        try
+        {
+            await durable.Commit();
+        }
+        catch (Exception ex)
+        {
+            CustomerLog.PersistFailed(logger, ex.GetType().Name);
+            return;
+        }
+        await PushToCache();
+    }
+
     private CustomerSnapshot Snapshot() => new(CustomerId, Current.Profile!, [.. Current.Cells], Current.Version);
 
     /// <summary>Every read of personal data is recorded before anything is returned; no record, no read.</summary>
     private async Task<bool> RecordRead(AccessRecord access)
     {
-        await durable.EnsureCurrent();
+        await EnsureCurrent();
         if (!Current.Exists)
         {
             return false;
@@ -248,7 +280,7 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
 
     public async Task<byte[]?> GetSuppressionEntry()
     {
-        await durable.EnsureCurrent();
+        await EnsureCurrent();
         return Current.Exists ? CustomerCacheEntry.From(Current, pseudonymiser).Encode() : null;
     }
 

@@ -142,7 +142,7 @@ public static class CustomerViews
                 {
                     Purpose = ProtoEnums.ToProto(purpose),
                     Channel = ProtoEnums.ToProto(channel),
-                    Status = ProtoEnums.ToProto(cell?.Status ?? ConsentCellStatus.None),
+                    Status = ProtoEnums.ToProto(cell?.StatusAt(now) ?? ConsentCellStatus.None),
                     Allowed = decision.Allowed,
                     Reason = ProtoEnums.ToProto(decision.Reason),
                 };

@@ -41,7 +41,7 @@ public sealed partial class RightsApi(IGrainFactory grains, Rights.ErasureCompac
             },
             consents = export.Customer.Cells.Select(c => new
             {
-                purpose = c.Purpose.ToString(), channel = c.Channel.ToString(), status = c.Status.ToString(),
+                purpose = c.Purpose.ToString(), channel = c.Channel.ToString(), status = c.Status.ToString(), status_after_consent_ends = c.Status == Domain.Decisions.ConsentCellStatus.Consented && c.ExpiresAt is not null ? c.AfterConsentEnds.ToString() : null,
                 c.RecordedAt, c.ExpiresAt, source = c.Provenance.Source.ToString(), c.Provenance.Actor, c.Provenance.Evidence, c.Provenance.Note,
             }),
             history = export.History.Select(h => new

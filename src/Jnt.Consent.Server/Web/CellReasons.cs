@@ -24,6 +24,9 @@ public static class CellReasons
         DecisionReason.Objection when cell is { Status: ConsentCellStatus.Objected } =>
             l.T($"kielto kirjattu {Recorded(cell)}, lähde: {cell.Provenance.Source.Name(l)}",
                 $"objection recorded {Recorded(cell)} by {cell.Provenance.Source.Name(l)}"),
+        DecisionReason.Objection when cell is { Status: ConsentCellStatus.Consented, ExpiresAt: { } ended } =>
+            l.T($"suostumus päättyi {FinnishDates.Date(ended)}, joten aiempi kielto on taas voimassa",
+                $"consent ended {FinnishDates.Date(ended)}, so the earlier objection is in force again"),
         DecisionReason.Objection => l.T("kielto kirjattu", "objection recorded"),
         DecisionReason.ExternalProhibition =>
             l.T("yhteystieto on ulkoisella kieltolistalla (esim. Robinson, palautus tai peruutus)",
@@ -64,10 +67,11 @@ public static class CellReasons
     private static string Until(ConsentCellRecord cell, UiLanguage l) =>
         cell.ExpiresAt is { } expiry ? l.T($", voimassa {FinnishDates.LastValidDay(expiry)} asti", $", valid until {FinnishDates.LastValidDay(expiry)}") : "";
 
-    /// <summary>The short status shown in the cell above its reason.</summary>
-    public static string Status(ConsentCellRecord? cell, UiLanguage l) => (cell?.Status ?? ConsentCellStatus.None) switch
+    /// <summary>The short status shown in the cell above its reason: what the cell is now.</summary>
+    public static string Status(ConsentCellStatus now, ConsentCellRecord? cell, UiLanguage l) => now switch
     {
         ConsentCellStatus.Consented => l.T("suostumus", "consent"),
+        ConsentCellStatus.None when cell is { Status: ConsentCellStatus.Consented } => l.T("suostumus päättynyt", "consent ended"),
         ConsentCellStatus.Withdrawn => l.T("suostumus peruttu", "consent withdrawn"),
         ConsentCellStatus.Objected => l.T("kielto", "objection"),
         _ => l.T("ei kirjausta", "nothing recorded"),

@@ -46,7 +46,7 @@ public static class GridView
                 var verdict = cell.Decision.Allowed ? l.T("Sallittu", "Allowed") : l.T("Estetty", "Suppressed");
                 return $"""
                     <td class="{(cell.Decision.Allowed ? "allowed" : "suppressed")}" data-purpose="{p.Slug()}" data-channel="{c.Slug()}" data-allowed="{(cell.Decision.Allowed ? "true" : "false")}">
-                    <strong>{E(verdict)}</strong><span class="status">{E(CellReasons.Status(cell.Record, l))}</span><span class="reason">{E(CellReasons.Describe(cell.Decision, cell.Record, l))}</span></td>
+                    <strong>{E(verdict)}</strong><span class="status">{E(CellReasons.Status(cell.Status, cell.Record, l))}</span><span class="reason">{E(CellReasons.Describe(cell.Decision, cell.Record, l))}</span></td>
                     """;
             }));
             return $"""<tr><th scope="row">{E(p.Name(l))}</th>{tds}</tr>""";

@@ -11,7 +11,11 @@ namespace Jnt.Consent.Suppression.Entries;
 /// the contact points (for external lists). About 44 bytes for a customer with an email and a phone.
 /// <para>Layout (see <see cref="ISuppressionCache"/>): version (uint32 BE); contact count; contacts
 /// (kind byte + 12-byte hash); flags; customer-since; [ended]; 25 cells × 2 bits; expiry count;
-/// expiries (cell index + time).</para>
+/// expiries (cell index + time); [count of cells whose consent lapses into an objection; their cell
+/// indexes].</para>
+/// <para>The last part was added after the others: an entry without it (written before) reads as having
+/// none, and a reader that predates it ignores it. Each cell holds what its last event made it; with the
+/// expiry and the lapse list a reader knows what it is at any instant (<see cref="CellState"/>).</para>
 /// <para>Times are whole seconds since 2000-01-01 UTC in an int32 (1932–2068). A time outside that
 /// range is clamped in the direction that suppresses: a consent expires no later, a relationship
 /// starts no earlier and ends no later than recorded.</para>
@@ -23,7 +27,7 @@ public sealed record CustomerEntry(
     bool ContactObtainedInSale,
     DateTimeOffset CustomerSince,
     DateTimeOffset? RelationshipEndedAt,
-    IReadOnlyDictionary<(Purpose, Channel), (ConsentCellStatus Status, DateTimeOffset? ExpiresAt)> Cells)
+    IReadOnlyDictionary<(Purpose, Channel), CellState> Cells)
 {
     private static readonly DateTimeOffset Epoch = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private const int CellCount = 25;
@@ -33,8 +37,10 @@ public sealed record CustomerEntry(
 
     public byte[] Encode()
     {
-        var expiries = Cells.Where(c => c.Value.Status == ConsentCellStatus.Consented && c.Value.ExpiresAt is not null).ToList();
-        var length = 4 + 1 + Contacts.Count * 13 + 1 + 4 + (RelationshipEndedAt is null ? 0 : 4) + 7 + 1 + expiries.Count * 5;
+        var expiries = Cells.Where(c => c.Value.Status == ConsentCellStatus.Consented && c.Value.ConsentEndsAt is not null).ToList();
+        var lapsesToObjection = expiries.Where(c => c.Value.AfterConsentEnds != ConsentCellStatus.None && c.Value.AfterConsentEnds != ConsentCellStatus.Withdrawn).ToList();
+        var length = 4 + 1 + Contacts.Count * 13 + 1 + 4 + (RelationshipEndedAt is null ? 0 : 4) + 7 + 1 + expiries.Count * 5
+            + (lapsesToObjection.Count == 0 ? 0 : 1 + lapsesToObjection.Count);
         var bytes = new byte[length];
         var span = bytes.AsSpan();
         BinaryPrimitives.WriteUInt32BigEndian(span, Version);
@@ -69,8 +75,16 @@ public sealed record CustomerEntry(
         foreach (var ((purpose, channel), cell) in expiries)
         {
             span[at] = (byte)CellIndex(purpose, channel);
-            BinaryPrimitives.WriteInt32BigEndian(span[(at + 1)..], SecondsRoundedDown(cell.ExpiresAt!.Value));
+            BinaryPrimitives.WriteInt32BigEndian(span[(at + 1)..], SecondsRoundedDown(cell.ConsentEndsAt!.Value));
             at += 5;
+        }
+        if (lapsesToObjection.Count > 0)
+        {
+            span[at++] = checked((byte)lapsesToObjection.Count);
+            foreach (var ((purpose, channel), _) in lapsesToObjection)
+            {
+                span[at++] = (byte)CellIndex(purpose, channel);
+            }
         }
         return bytes;
     }
@@ -107,13 +121,24 @@ public sealed record CustomerEntry(
             expiries[span[at]] = FromSeconds(BinaryPrimitives.ReadInt32BigEndian(span[(at + 1)..]));
             at += 5;
         }
-        var cells = new Dictionary<(Purpose, Channel), (ConsentCellStatus, DateTimeOffset?)>();
+        var lapsesToObjection = new HashSet<int>();
+        if (at < span.Length)
+        {
+            int lapseCount = span[at++];
+            for (var i = 0; i < lapseCount; i++)
+            {
+                lapsesToObjection.Add(span[at++]);
+            }
+        }
+        var cells = new Dictionary<(Purpose, Channel), CellState>();
         for (var index = 0; index < CellCount; index++)
         {
             var status = (ConsentCellStatus)((statuses >> (2 * index)) & 3);
             if (status != ConsentCellStatus.None)
             {
-                cells[((Purpose)(index / 5 + 1), (Channel)(index % 5 + 1))] = (status, expiries.TryGetValue(index, out var e) ? e : null);
+                cells[((Purpose)(index / 5 + 1), (Channel)(index % 5 + 1))] = new CellState(status,
+                    status == ConsentCellStatus.Consented && expiries.TryGetValue(index, out var e) ? e : null,
+                    status == ConsentCellStatus.Consented && lapsesToObjection.Contains(index) ? ConsentCellStatus.Objected : ConsentCellStatus.None);
             }
         }
         return new CustomerEntry(version, contacts,
@@ -124,12 +149,12 @@ public sealed record CustomerEntry(
     /// <summary>The decision facts for one purpose and channel, as the grain would state them.</summary>
     public DecisionFacts Facts(Purpose purpose, Channel channel, CampaignContext campaign, bool onExternalList, DateTimeOffset now)
     {
-        var (status, expiresAt) = Cells.TryGetValue((purpose, channel), out var cell) ? cell : (ConsentCellStatus.None, null);
+        var cell = Cells.TryGetValue((purpose, channel), out var stored) ? stored : CellState.Empty;
         var existing = CustomerSince <= now && (RelationshipEndedAt is null || RelationshipEndedAt > now);
         return new DecisionFacts(purpose, channel, ContactSubject.KnownCustomer, Group,
-            Objected: ConsentCell.IsObjected(status),
+            Objected: cell.IsObjectedAt(now),
             OnExternalProhibitionList: onExternalList,
-            HasValidConsent: ConsentCell.HasValidConsent(status, expiresAt, now),
+            HasValidConsent: cell.HasValidConsentAt(now),
             IsExistingCustomer: existing,
             ContactObtainedInSale: ContactObtainedInSale,
             campaign);
@@ -158,15 +183,15 @@ public sealed record CustomerEntry(
             statuses |= (ulong)entry[at++] << (8 * i);
         }
         int expiryCount = entry[at++];
-        var status = ConsentCellStatus.None;
-        DateTimeOffset? expiresAt = null;
+        var cell = CellState.Empty;
         // Cells exist for the 5 × 5 purposes and channels only (as Decode builds them).
         if ((int)purpose is >= 1 and <= 5 && (int)channel is >= 1 and <= 5)
         {
             var index = CellIndex(purpose, channel);
-            status = (ConsentCellStatus)((statuses >> (2 * index)) & 3);
-            if (status != ConsentCellStatus.None)
+            var status = (ConsentCellStatus)((statuses >> (2 * index)) & 3);
+            if (status == ConsentCellStatus.Consented)
             {
+                DateTimeOffset? expiresAt = null;
                 // The last expiry listed for the cell, as Decode's dictionary keeps it.
                 for (var i = 0; i < expiryCount; i++, at += 5)
                 {
@@ -175,14 +200,28 @@ public sealed record CustomerEntry(
                         expiresAt = FromSeconds(BinaryPrimitives.ReadInt32BigEndian(entry[(at + 1)..]));
                     }
                 }
+                var lapsesToObjection = false;
+                if (at < entry.Length)
+                {
+                    int lapseCount = entry[at++];
+                    for (var i = 0; i < lapseCount; i++)
+                    {
+                        lapsesToObjection |= entry[at + i] == index;
+                    }
+                }
+                cell = new CellState(status, expiresAt, lapsesToObjection ? ConsentCellStatus.Objected : ConsentCellStatus.None);
+            }
+            else
+            {
+                cell = new CellState(status, null, ConsentCellStatus.None);
             }
         }
         var existing = since <= now && (ended is null || ended > now);
         return new DecisionFacts(purpose, channel, ContactSubject.KnownCustomer,
             (flags & FlagBusiness) != 0 ? CustomerGroup.Business : CustomerGroup.Consumer,
-            Objected: ConsentCell.IsObjected(status),
+            Objected: cell.IsObjectedAt(now),
             OnExternalProhibitionList: onExternalList,
-            HasValidConsent: ConsentCell.HasValidConsent(status, expiresAt, now),
+            HasValidConsent: cell.HasValidConsentAt(now),
             IsExistingCustomer: existing,
             ContactObtainedInSale: (flags & FlagContactFromSale) != 0,
             campaign);

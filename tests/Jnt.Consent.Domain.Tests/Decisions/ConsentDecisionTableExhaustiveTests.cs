@@ -121,7 +121,9 @@ public sealed class ConsentDecisionTableExhaustiveTests
                 return null;
             }
 
-            var softOptIn = f.IsExistingCustomer && f.ContactObtainedInSale && f.Campaign.MarketsOwnSimilarProducts;
+            // §200(2): email and SMS/MMS only; automated calling systems stay opt-in (§200(1)).
+            var softOptIn = f.Channel is Channel.Email or Channel.Sms
+                && f.IsExistingCustomer && f.ContactObtainedInSale && f.Campaign.MarketsOwnSimilarProducts;
             var expected = !IsBlocked(f) && (f.HasValidConsent || softOptIn);
             if (d.Allowed != expected)
             {

@@ -89,9 +89,23 @@ public sealed class ConsentDecisionTableRowTests
     public void Row4_consumer_with_valid_consent_may_be_reached_electronically(Channel channel) =>
         AssertDecision(ConsumerEmail with { Channel = channel, HasValidConsent = true }, allowed: true, DecisionReason.Consent, row: 4);
 
+    [Theory]
+    [InlineData(Channel.Email)]
+    [InlineData(Channel.Sms)]
+    public void Row5_soft_opt_in_allows_email_and_sms_to_an_existing_customer_about_own_similar_products(Channel channel) =>
+        AssertDecision(SoftOptInConsumer with { Channel = channel }, allowed: true, DecisionReason.SoftOptIn, row: 5);
+
     [Fact]
-    public void Row5_soft_opt_in_allows_email_to_an_existing_customer_about_own_similar_products() =>
-        AssertDecision(SoftOptInConsumer, allowed: true, DecisionReason.SoftOptIn, row: 5);
+    public void Row5_soft_opt_in_never_allows_automated_calls_which_need_prior_consent() =>
+        AssertDecision(SoftOptInConsumer with { Channel = Channel.AutomatedCall }, allowed: false, DecisionReason.NoConsent, row: 6);
+
+    [Fact]
+    public void Row5_automated_call_with_consent_is_allowed_by_the_consent() =>
+        AssertDecision(SoftOptInConsumer with { Channel = Channel.AutomatedCall, HasValidConsent = true }, allowed: true, DecisionReason.Consent, row: 4);
+
+    [Fact]
+    public void Decisions_name_the_policy_version_that_moved_soft_opt_in_off_automated_calls() =>
+        Assert.Equal("fi-ysk200-gdpr21/2026-12-07", ConsentDecisionTable.Decide(SoftOptInConsumer).PolicyVersion);
 
     [Theory]
     [InlineData(false, true, true)]

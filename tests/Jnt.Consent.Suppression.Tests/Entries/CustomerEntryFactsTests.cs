@@ -20,7 +20,7 @@ public sealed class CustomerEntryFactsTests
         var checkedCells = 0;
         for (var n = 0; n < 300; n++)
         {
-            var cells = new Dictionary<(Purpose, Channel), (ConsentCellStatus, DateTimeOffset?)>();
+            var cells = new Dictionary<(Purpose, Channel), CellState>();
             for (var purpose = 1; purpose <= 5; purpose++)
             {
                 for (var channel = 1; channel <= 5; channel++)
@@ -29,7 +29,9 @@ public sealed class CustomerEntryFactsTests
                     if (status != ConsentCellStatus.None)
                     {
                         DateTimeOffset? expires = status == ConsentCellStatus.Consented && random.Next(2) == 0 ? now.AddDays(random.Next(-30, 30)) : null;
-                        cells[((Purpose)purpose, (Channel)channel)] = (status, expires);
+                        // What lies beneath a consent: nothing, a withdrawal or an objection.
+                        var beneath = status == ConsentCellStatus.Consented ? (ConsentCellStatus)(random.Next(3) switch { 0 => 0, 1 => 2, _ => 3 }) : ConsentCellStatus.None;
+                        cells[((Purpose)purpose, (Channel)channel)] = new CellState(status, expires, beneath);
                     }
                 }
             }
@@ -38,6 +40,17 @@ public sealed class CustomerEntryFactsTests
                 random.Next(2) == 0 ? CustomerGroup.Consumer : CustomerGroup.Business, random.Next(2) == 0,
                 now.AddDays(random.Next(-3000, 10)), random.Next(3) == 0 ? now.AddDays(random.Next(-100, 100)) : null, cells).Encode();
             var decoded = CustomerEntry.Decode(entry);
+            // The decoded cells decide as the original ones at every instant: a consent that lapses
+            // into an objection keeps that through the encoding.
+            foreach (var ((purpose, channel), cell) in cells)
+            {
+                var back = decoded.Cells[(purpose, channel)];
+                foreach (var at in new[] { now.AddDays(-40), now, now.AddDays(40) })
+                {
+                    Assert.Equal(cell.IsObjectedAt(at), back.IsObjectedAt(at));
+                    Assert.Equal(cell.HasValidConsentAt(at), back.HasValidConsentAt(at));
+                }
+            }
             // Every cell, and values outside the 5 × 5 table too.
             for (var purpose = 0; purpose <= 7; purpose++)
             {
