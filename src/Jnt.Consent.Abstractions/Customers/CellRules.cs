@@ -39,7 +39,7 @@ public static class CellRules
 
     /// <summary>
     /// Brings a state read from storage to the current rules: its cells are folded again from its
-    /// history, which holds every change in order. Returns true if anything changed (the grain then
+    /// history, which holds every change in order (a cell the history does not mention stays as stored). Returns true if anything changed (the grain then
     /// writes the state back; other readers use it as corrected).
     /// </summary>
     public static bool Upgrade(CustomerState state)
@@ -50,7 +50,10 @@ public static class CellRules
             return false;
         }
         var before = state.Cells;
-        state.Cells = Replay(state.History);
+        var replayed = Replay(state.History);
+        // A cell the history does not mention is kept as stored: dropping it could drop an objection.
+        replayed.AddRange(before.Where(cell => !replayed.Exists(r => r.Purpose == cell.Purpose && r.Channel == cell.Channel)));
+        state.Cells = replayed;
         state.CellRulesVersion = Current;
         return !before.OrderBy(c => c.Purpose).ThenBy(c => c.Channel)
             .SequenceEqual(state.Cells.OrderBy(c => c.Purpose).ThenBy(c => c.Channel));

@@ -22,7 +22,7 @@ public sealed class GrainStateReader(Database database, Serializer serializer, I
     {
         await foreach (var (key, payload) in Rows(StorageNames.CustomerState, cancellationToken))
         {
-            if (storageSerializer.Deserialize<CustomerState>(new BinaryData(payload)) is { Exists: true } state)
+            if (storageSerializer.ReadCustomerState(payload) is { Exists: true } state)
             {
                 yield return (CustomerKeys.FromGrainKey(key), state);
             }

@@ -81,7 +81,7 @@ public sealed class TallyProjector(
             var removed = new List<string>();
             foreach (var (grainKey, item) in work)
             {
-                var state = item.Payload is null ? null : storageSerializer.Deserialize<CustomerState>(new BinaryData(item.Payload));
+                var state = item.Payload is null ? null : storageSerializer.ReadCustomerState(item.Payload);
                 var tally = CustomerTally.For(state, now);
                 counted.TryGetValue(grainKey, out var before);
                 var day = calendar.DayOf(ChangeInstant(tally, before, now));

@@ -57,7 +57,7 @@ public sealed class TallyRecount(
             await using var reader = await states.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var state = storageSerializer.Deserialize<CustomerState>(new BinaryData(reader.GetFieldValue<byte[]>(1)));
+                var state = storageSerializer.ReadCustomerState(reader.GetFieldValue<byte[]>(1));
                 if (CustomerTally.For(state, now).Subject is { } subject)
                 {
                     expected[reader.GetString(0)] = subject;

@@ -93,12 +93,63 @@ public sealed class TallyProjectorTests
             await db.WriteStateAsync(db.NewKey(), Consumer(recordedAt: Start.AddDays(-30)));
         }
         await db.MigrateAsync();
-        Assert.Equal(7, await db.ScalarAsync("SELECT COUNT(*) FROM jnt_tally_outbox"));
+        Assert.Equal(7, await db.ScalarAsync("SELECT COUNT(DISTINCT grainidextensionstring) FROM jnt_tally_outbox"));
 
         await db.Projector.DrainAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(7, (await db.Store.ReadCurrentAsync())[new TallyKey(CustomerGroup.Consumer, null, null)].Customers);
         Assert.True((await db.Recount.RecountAsync()).Clean);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects))]
+    public async Task Customers_whose_cells_were_folded_under_the_old_rules_are_counted_again_after_the_migration(string dialect)
+    {
+        // Stored by the previous release: an objection, then a consent that has lapsed since. The old
+        // rules kept only the consent, so the tallies counted the cell as reachable and not objected.
+        var beforeCellRules = dialect == "Sqlite" ? 6 : 8;
+        await using var db = await TallyDatabase.CreateAsync(dialect, Start, migrateTo: beforeCellRules);
+        var provenance = new ProvenanceRecord(ConsentSource.CustomerService, "agent", "", "");
+        var consentedAt = Start.AddDays(-9);
+        var lapsedAt = Start.AddDays(-2);
+        var oldCells = new List<ConsentCellRecord> { new(Purpose.DistanceSelling, Channel.Phone, ConsentCellStatus.Consented, consentedAt, provenance, lapsedAt, 3) };
+        HistoryEntry Entry(long version, HistoryKind kind, DateTimeOffset at, bool scoped, DateTimeOffset? expires = null) => new()
+        {
+            Version = version, Kind = kind, RecordedAt = at, Provenance = provenance, PolicyVersion = "fi-ysk200-gdpr21/2026-11-25",
+            Purposes = scoped ? [Purpose.DistanceSelling] : [], Channels = scoped ? [Channel.Phone] : [], ExpiresAt = expires,
+        };
+        CustomerState Stored(bool historyScoped) => new()
+        {
+            Version = 3,
+            Profile = new CustomerProfile { Group = CustomerGroup.Consumer, CustomerSince = Start.AddYears(-1) },
+            Cells = [.. oldCells],
+            History =
+            [
+                Entry(1, HistoryKind.CustomerCreated, Start.AddDays(-11), scoped: false),
+                Entry(2, HistoryKind.ObjectionRecorded, Start.AddDays(-10), historyScoped),
+                Entry(3, HistoryKind.ConsentRecorded, consentedAt, historyScoped, lapsedAt),
+            ],
+        };
+        var key = db.NewKey();
+        var cell = new TallyKey(CustomerGroup.Consumer, Purpose.DistanceSelling, Channel.Phone);
+        // What the previous release booked: the same cells, counted as they stood (a history that does
+        // not name the cells leaves them as stored).
+        await db.WriteStateAsync(key, Stored(historyScoped: false));
+        await db.Projector.DrainAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, (await db.Store.ReadCurrentAsync())[cell].Reachable);
+        // The state as that release stored it, already projected by it.
+        await db.WriteStateAsync(key, Stored(historyScoped: true));
+        await db.ScalarAsync("DELETE FROM jnt_tally_outbox");
+        Assert.False((await db.Recount.RecountAsync()).Clean);
+
+        await db.MigrateAsync();
+        await db.Projector.DrainAsync(TimeSpan.FromSeconds(30));
+
+        var counts = (await db.Store.ReadCurrentAsync())[cell];
+        Assert.Equal(1, counts.Objected);
+        Assert.Equal(0, counts.Reachable);
+        Assert.True((await db.Recount.RecountAsync()).Clean);
+        Assert.Equal(1, await db.ScalarAsync("SELECT COUNT(*) FROM jnt_cache_state WHERE dirty_since IS NOT NULL"));
     }
 
     [Theory]
