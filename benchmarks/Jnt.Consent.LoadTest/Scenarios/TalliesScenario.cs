@@ -183,6 +183,7 @@ public static class TalliesScenario
     {
         var state = new CustomerState
         {
+            CellRulesVersion = CellRules.Current,
             Profile = new CustomerProfile
             {
                 Group = customer.Group,
@@ -206,15 +207,17 @@ public static class TalliesScenario
             {
                 foreach (var channel in change.Channels)
                 {
-                    var current = cells.GetValueOrDefault((purpose, channel))?.Status ?? Domain.Decisions.ConsentCellStatus.None;
-                    var status = change.Change switch
+                    var cellChange = change.Change switch
                     {
-                        SyntheticChange.Consent => Domain.Decisions.ConsentCellStatus.Consented,
-                        SyntheticChange.Objection => Domain.Decisions.ConsentCellStatus.Objected,
-                        _ => current == Domain.Decisions.ConsentCellStatus.Consented ? Domain.Decisions.ConsentCellStatus.Withdrawn : current,
+                        SyntheticChange.Consent => Domain.Decisions.CellChange.Consent,
+                        SyntheticChange.Objection => Domain.Decisions.CellChange.Objection,
+                        _ => Domain.Decisions.CellChange.Withdrawal,
                     };
-                    cells[(purpose, channel)] = new ConsentCellRecord(purpose, channel, status, change.At, provenance,
-                        change.Change == SyntheticChange.Consent ? change.ExpiresAt : null, version);
+                    // The grain's own rules (CellRules), so the tallies count what the gateway would hold.
+                    if (CellRules.Apply(cells.GetValueOrDefault((purpose, channel)), cellChange, purpose, channel, change.ExpiresAt, provenance, change.At, version) is { } after)
+                    {
+                        cells[(purpose, channel)] = after;
+                    }
                 }
             }
             state.History.Add(new HistoryEntry

@@ -35,10 +35,13 @@ public sealed class CheckRequests(IReadOnlyList<Contact> contacts, int seed)
                 request.CustomerId = contact.CustomerId;
                 break;
             case 1:
+                // An email address is checked for email only: other channels cannot reach it.
                 request.Email = contact.Email;
+                request.Channel = Channel.Email;
                 break;
             default:
                 request.Phone = contact.Phone;
+                request.Channel = random.Next(3) switch { 0 => Channel.Sms, 1 => Channel.Phone, _ => Channel.AutomatedCall };
                 break;
         }
         if (random.Next(2) == 0)

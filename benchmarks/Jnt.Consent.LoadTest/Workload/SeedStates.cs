@@ -38,6 +38,7 @@ public sealed class SeedStates(Pseudonymiser pseudonymiser, DateTimeOffset recor
         var state = new CustomerState
         {
             Version = 1,
+            CellRulesVersion = CellRules.Current,
             Profile = upsert.Profile,
             ContactKeys = [.. upsert.ContactKeys.Distinct(StringComparer.Ordinal)],
         };
@@ -87,19 +88,12 @@ public sealed class SeedStates(Pseudonymiser pseudonymiser, DateTimeOffset recor
             {
                 var existing = state.Cells.FindIndex(c => c.Purpose == purpose && c.Channel == channel);
                 var before = existing >= 0 ? state.Cells[existing] : null;
-                var status = command.Change switch
-                {
-                    Abstractions.Customers.ConsentChange.Consent => ConsentCellStatus.Consented,
-                    Abstractions.Customers.ConsentChange.Objection => ConsentCellStatus.Objected,
-                    Abstractions.Customers.ConsentChange.Withdrawal when before?.Status == ConsentCellStatus.Consented => ConsentCellStatus.Withdrawn,
-                    _ => (ConsentCellStatus?)null,
-                };
-                if (status is null)
+                // The grain's own rules, so a bulk-seeded state is the one the API would have written.
+                var after = CellRules.Apply(before, command.Change.ToCellChange(), purpose, channel, command.ExpiresAt, command.Provenance, recordedAt, state.Version);
+                if (after is null)
                 {
                     continue;
                 }
-                var after = new ConsentCellRecord(purpose, channel, status.Value, recordedAt, command.Provenance,
-                    status == ConsentCellStatus.Consented ? command.ExpiresAt : null, state.Version);
                 if (existing >= 0)
                 {
                     state.Cells[existing] = after;

@@ -20,4 +20,10 @@ public static class Channels
     public static bool IsElectronic(this Channel c) => c is Channel.Email or Channel.Sms or Channel.AutomatedCall;
 
     public static bool IsDefined(Channel c) => c is >= Channel.Email and <= Channel.Post;
+
+    /// <summary>An email address is reached by email only.</summary>
+    public static bool ReachesEmailAddress(this Channel c) => c == Channel.Email;
+
+    /// <summary>A phone number is reached by a text message, a call by a person or an automated call.</summary>
+    public static bool ReachesPhoneNumber(this Channel c) => c is Channel.Sms or Channel.Phone or Channel.AutomatedCall;
 }

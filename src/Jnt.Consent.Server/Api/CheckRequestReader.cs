@@ -40,6 +40,13 @@ public sealed class CheckRequestReader(Pseudonymiser pseudonymiser)
                 }
                 break;
             case CheckRequest.ContactOneofCase.Email:
+                // A check that cannot be carried out is a mistake in the campaign, not a question to
+                // answer: "may we post a letter to this email address" has no honest "allowed".
+                if (channel is { } emailChannel && !Domain.Channels.ReachesEmailAddress(emailChannel))
+                {
+                    errors.Add(prefix + "channel", "an email address is reached by CHANNEL_EMAIL only; check a letter by customer_id");
+                    channel = null;
+                }
                 if (RequestReader.ReadEmail(request.Email, prefix + "email", errors) is { } email)
                 {
                     var (emailKey, emailHash) = pseudonymiser.ContactKeyAndHash(email);
@@ -47,6 +54,11 @@ public sealed class CheckRequestReader(Pseudonymiser pseudonymiser)
                 }
                 break;
             case CheckRequest.ContactOneofCase.Phone:
+                if (channel is { } phoneChannel && !Domain.Channels.ReachesPhoneNumber(phoneChannel))
+                {
+                    errors.Add(prefix + "channel", "a phone number is reached by CHANNEL_SMS, CHANNEL_PHONE or CHANNEL_AUTOMATED_CALL only");
+                    channel = null;
+                }
                 if (RequestReader.ReadPhone(request.Phone, prefix + "phone", errors) is { } phone)
                 {
                     var (phoneKey, phoneHash) = pseudonymiser.ContactKeyAndHash(phone);

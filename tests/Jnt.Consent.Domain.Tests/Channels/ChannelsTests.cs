@@ -27,4 +27,18 @@ public sealed class ChannelsTests
     [Fact]
     public void Every_enum_value_is_defined() =>
         Assert.All(Enum.GetValues<Channel>(), c => Assert.True(Domain.Channels.IsDefined(c)));
+
+    [Theory]
+    [InlineData(Channel.Email, true, false)]
+    [InlineData(Channel.Sms, false, true)]
+    [InlineData(Channel.Phone, false, true)]
+    [InlineData(Channel.AutomatedCall, false, true)]
+    [InlineData(Channel.Post, false, false)]
+    [InlineData((Channel)0, false, false)]
+    [InlineData((Channel)6, false, false)]
+    public void An_email_address_is_reached_by_email_and_a_phone_number_by_text_or_call(Channel channel, bool email, bool phone)
+    {
+        Assert.Equal(email, channel.ReachesEmailAddress());
+        Assert.Equal(phone, channel.ReachesPhoneNumber());
+    }
 }

@@ -117,7 +117,9 @@ public sealed class ConsentScenarioTests(GatewayFixture fixture)
         Assert.Equal((true, DecisionReason.Consent), (consented.Allowed, consented.Reason));
         Assert.Equal((false, DecisionReason.Objection), (objected.Allowed, objected.Reason));
         Assert.Equal((true, DecisionReason.Consent), (consentedAgain.Allowed, consentedAgain.Reason));
-        Assert.Equal((false, DecisionReason.NoConsent), (withdrawn.Allowed, withdrawn.Reason));
+        // Withdrawing the consent that had lifted the objection gives the objection back (DOMAIN.md,
+        // "A cell's state over time": when in doubt, the objection stands).
+        Assert.Equal((false, DecisionReason.Objection), (withdrawn.Allowed, withdrawn.Reason));
     }
 
     [Fact]

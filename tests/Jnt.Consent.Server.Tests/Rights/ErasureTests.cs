@@ -102,7 +102,7 @@ public sealed class ErasureTests : IDisposable
         var export = await Fails(() => rights.ExportCustomerDataAsync(new ExportCustomerDataRequest { CustomerId = person.Id, AccessReason = "check" }).ResponseAsync);
         var read = await Fails(() => gateway.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = person.Id, AccessReason = "check" }).ResponseAsync);
         var byEmail = await gateway.Suppression.CheckAsync(CheckEmail(person.Email, Channel.Email, Purpose.DirectAdvertising));
-        var byPhone = await gateway.Suppression.CheckAsync(CheckPhone(person.Phone, Channel.Post, Purpose.DirectAdvertising));
+        var byPhone = await gateway.Suppression.CheckAsync(CheckPhone(person.Phone, Channel.Phone, Purpose.DirectAdvertising));
         var byId = await gateway.Suppression.CheckAsync(CheckCustomer(person.Id, Channel.Post, Purpose.DirectAdvertising));
 
         Assert.Equal(3, erased.ContactPointsSuppressed);

@@ -26,7 +26,7 @@ public sealed class DemoSeedTests : IDisposable
             await gateway.WaitForOutputAsync($"Seeded {Count} demo customers", TimeSpan.FromSeconds(60));
             versions = await Task.WhenAll(expected.Select(async c =>
                 (await gateway.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = c.CustomerId, AccessReason = "test" })).Version));
-            var byPhone = await gateway.Suppression.CheckAsync(CheckPhone(expected[0].Phone, Channel.Post, Purpose.CustomerRelationship));
+            var byPhone = await gateway.Suppression.CheckAsync(CheckPhone(expected[0].Phone, Channel.Sms, Purpose.CustomerRelationship));
             Assert.True(byPhone.Allowed);
             await gateway.StopAsync();
         }

@@ -83,7 +83,7 @@ public sealed class BatchAndListTests(GatewayFixture fixture)
         var progress = await SuppressionCalls.ImportListAsync(Gateway, name, ContactKind.Phone, [Channel.Phone, Channel.AutomatedCall],
             [listed, "not a phone", other, listed], chunkSize: 2);
         var call = await Gateway.Suppression.CheckAsync(CheckPhone(listed, Channel.Phone, Purpose.DistanceSelling));
-        var post = await Gateway.Suppression.CheckAsync(CheckPhone(listed, Channel.Post, Purpose.DirectAdvertising));
+        var sms = await Gateway.Suppression.CheckAsync(CheckPhone(listed, Channel.Sms, Purpose.DirectAdvertising));
         await SuppressionCalls.ImportListAsync(Gateway, name, ContactKind.Phone, [Channel.Phone], [other]);
         var afterReplace = await Gateway.Suppression.CheckAsync(CheckPhone(listed, Channel.Phone, Purpose.DistanceSelling));
         var otherAfter = await Gateway.Suppression.CheckAsync(CheckPhone(other, Channel.Phone, Purpose.DistanceSelling));
@@ -95,8 +95,8 @@ public sealed class BatchAndListTests(GatewayFixture fixture)
         Assert.Equal((4L, 2L, 1L), (last.Received, last.Accepted, last.Rejected));
         Assert.Equal(["entry 2: not a valid phone"], last.Rejections);
         Assert.Equal((false, DecisionReason.ExternalProhibition), (call.Allowed, call.Reason));
-        // The list names phone channels only; post to an unknown number is opt-out.
-        Assert.Equal((true, DecisionReason.OptOutChannel), (post.Allowed, post.Reason));
+        // The list names calls only: a text message to an unknown number is refused by row 10, not by the list.
+        Assert.Equal((false, DecisionReason.UnknownContact), (sms.Allowed, sms.Reason));
         Assert.Equal((true, DecisionReason.OptOutChannel), (afterReplace.Allowed, afterReplace.Reason));
         Assert.Equal(DecisionReason.ExternalProhibition, otherAfter.Reason);
         var stored = Assert.Single(lists.Lists, l => l.Name == name);

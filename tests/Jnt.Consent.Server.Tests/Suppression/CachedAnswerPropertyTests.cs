@@ -68,10 +68,17 @@ public sealed class CachedAnswerPropertyTests : IDisposable
                         var key = $"{customer.Profile.CustomerId}/{purpose}/{channel}/{c}";
                         checks.Add(("id:" + key, new CheckRequest { CustomerId = customer.Profile.CustomerId, Purpose = wirePurpose, Channel = wireChannel, Campaign = campaign },
                             model.ForCustomerId(customer.Profile.CustomerId, purpose, channel, campaigns[c], now)));
-                        checks.Add(("email:" + key, new CheckRequest { Email = customer.Profile.Email, Purpose = wirePurpose, Channel = wireChannel, Campaign = campaign },
-                            model.ForContact(ContactKind.Email, customer.Profile.Email, purpose, channel, campaigns[c], now)));
-                        checks.Add(("phone:" + key, new CheckRequest { Phone = customer.Profile.Phone, Purpose = wirePurpose, Channel = wireChannel, Campaign = campaign },
-                            model.ForContact(ContactKind.Phone, customer.Profile.Phone, purpose, channel, campaigns[c], now)));
+                        // Only channels that reach the contact point: the others are refused, not answered.
+                        if (Domain.Channels.ReachesEmailAddress(channel))
+                        {
+                            checks.Add(("email:" + key, new CheckRequest { Email = customer.Profile.Email, Purpose = wirePurpose, Channel = wireChannel, Campaign = campaign },
+                                model.ForContact(ContactKind.Email, customer.Profile.Email, purpose, channel, campaigns[c], now)));
+                        }
+                        if (Domain.Channels.ReachesPhoneNumber(channel))
+                        {
+                            checks.Add(("phone:" + key, new CheckRequest { Phone = customer.Profile.Phone, Purpose = wirePurpose, Channel = wireChannel, Campaign = campaign },
+                                model.ForContact(ContactKind.Phone, customer.Profile.Phone, purpose, channel, campaigns[c], now)));
+                        }
                     }
                 }
             }
@@ -83,9 +90,10 @@ public sealed class CachedAnswerPropertyTests : IDisposable
                 continue;
             }
             var request = kind == ContactKind.Email ? new CheckRequest { Email = value } : new CheckRequest { Phone = value };
+            var reaching = kind == ContactKind.Email ? Domain.Channel.Email : Domain.Channel.Phone;
             request.Purpose = Purpose.DirectAdvertising;
-            request.Channel = Channel.Phone;
-            checks.Add(("unlinked:" + value, request, model.ForContact(kind, value, Domain.Purpose.DirectAdvertising, Domain.Channel.Phone, CampaignContext.None, now)));
+            request.Channel = (Channel)(int)reaching;
+            checks.Add(("unlinked:" + value, request, model.ForContact(kind, value, Domain.Purpose.DirectAdvertising, reaching, CampaignContext.None, now)));
         }
         checks.Add(("unknown", new CheckRequest { Email = unknownEmail, Purpose = Purpose.DirectAdvertising, Channel = Channel.Email },
             model.ForContact(ContactKind.Email, unknownEmail, Domain.Purpose.DirectAdvertising, Domain.Channel.Email, CampaignContext.None, now)));

@@ -17,6 +17,9 @@ public sealed class DecisionModel
         public SyntheticCustomer Profile { get; } = profile;
 
         public Dictionary<(Domain.Purpose, Domain.Channel), ConsentCellStatus> Cells { get; } = [];
+
+        /// <summary>Consented cells whose consent lifted an objection: the objection is back once the consent ends.</summary>
+        public HashSet<(Domain.Purpose, Domain.Channel)> ObjectionBeneathConsent { get; } = [];
     }
 
     public Dictionary<string, Customer> Customers { get; } = [];
@@ -26,18 +29,31 @@ public sealed class DecisionModel
 
     public void Apply(string customerId, SyntheticChange change, IEnumerable<Domain.Purpose> purposes, IEnumerable<Domain.Channel> channels)
     {
-        var cells = Customers[customerId].Cells;
+        var customer = Customers[customerId];
+        var cells = customer.Cells;
         foreach (var purpose in purposes)
         {
             foreach (var channel in channels)
             {
-                var before = cells.GetValueOrDefault((purpose, channel));
-                cells[(purpose, channel)] = change switch
+                var cell = (purpose, channel);
+                var before = cells.GetValueOrDefault(cell);
+                // DOMAIN.md, "A cell's state over time" (the model's consents do not lapse during a test):
+                // a consent lifts an objection while it runs; withdrawing it gives the objection back.
+                if (change == SyntheticChange.Consent && before == ConsentCellStatus.Objected)
+                {
+                    customer.ObjectionBeneathConsent.Add(cell);
+                }
+                cells[cell] = change switch
                 {
                     SyntheticChange.Consent => ConsentCellStatus.Consented,
                     SyntheticChange.Objection => ConsentCellStatus.Objected,
-                    _ => before == ConsentCellStatus.Consented ? ConsentCellStatus.Withdrawn : before,
+                    _ when before != ConsentCellStatus.Consented => before,
+                    _ => customer.ObjectionBeneathConsent.Contains(cell) ? ConsentCellStatus.Objected : ConsentCellStatus.Withdrawn,
                 };
+                if (cells[cell] != ConsentCellStatus.Consented)
+                {
+                    customer.ObjectionBeneathConsent.Remove(cell);
+                }
             }
         }
     }
