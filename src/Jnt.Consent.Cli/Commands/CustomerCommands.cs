@@ -8,7 +8,7 @@ using Jnt.Consent.Cli.Terminal;
 
 namespace Jnt.Consent.Cli.Commands;
 
-/// <summary>customer show|history|consent|withdraw|objection|find: one customer at a time (role: service).</summary>
+/// <summary>customer show|history|consent|withdraw|withdraw-and-forbid|objection|find: one customer at a time (role: service).</summary>
 internal static class CustomerCommands
 {
     public static Command Create()
@@ -17,7 +17,8 @@ internal static class CustomerCommands
         command.Subcommands.Add(Show());
         command.Subcommands.Add(History());
         command.Subcommands.Add(Change("consent", "Record consent for purposes on channels (lifts an earlier objection for them)"));
-        command.Subcommands.Add(Change("withdraw", "Withdraw consent for purposes on channels (opt-out channels stay open)"));
+        command.Subcommands.Add(Change("withdraw", "Withdraw consent: \"no\" on email and SMS to consumers, but calls, post and business email stay open"));
+        command.Subcommands.Add(Change("withdraw-and-forbid", "Withdraw consent and forbid (kielto): closes calls, post and business email too; when in doubt, use this"));
         command.Subcommands.Add(Change("objection", "Record an objection (kielto): every later check for them is suppressed"));
         command.Subcommands.Add(Find());
         return command;
@@ -111,12 +112,19 @@ internal static class CustomerCommands
                 {
                     CustomerId = customerId, Scope = scope.Scope(parse), Provenance = scope.Provenance(parse), Options = scope.Options(parse),
                 }, cancellationToken: cancellationToken),
+                // An objection ends any consent and forbids: one write, so the two never come apart.
                 _ => await customers.RecordObjectionAsync(new RecordObjectionRequest
                 {
                     CustomerId = customerId, Scope = scope.Scope(parse), Provenance = scope.Provenance(parse), Options = scope.Options(parse),
                 }, cancellationToken: cancellationToken),
             };
-            var what = name switch { "consent" => "Consent recorded", "withdraw" => "Consent withdrawn", _ => "Objection recorded" };
+            var what = name switch
+            {
+                "consent" => "Consent recorded",
+                "withdraw" => "Consent withdrawn",
+                "withdraw-and-forbid" => "Consent withdrawn and objection recorded",
+                _ => "Objection recorded",
+            };
             Console.WriteLine(result.Replayed
                 ? $"{what} earlier with this idempotency key; nothing new written (customer {customerId}, version {result.Version})"
                 : $"{what} for customer {customerId}: version {result.Version}, at {Time(result.RecordedAt)}");

@@ -84,6 +84,7 @@ public static class CustomerPages
             "objection" => l.T("Kielto kirjattu. Se on voimassa heti.", "Objection recorded. It is in force at once."),
             "consent" => l.T("Suostumus kirjattu. Se on voimassa heti.", "Consent recorded. It is in force at once."),
             "withdrawal" => l.T("Suostumus peruttu. Muutos on voimassa heti.", "Consent withdrawn. The change is in force at once."),
+            "withdrawal-objection" => l.T("Suostumus peruttu ja kielto kirjattu. Se on voimassa heti.", "Consent withdrawn and objection recorded. It is in force at once."),
             "contact" => l.T("Yhteystiedot päivitetty.", "Contact details updated."),
             _ => null,
         };
@@ -114,7 +115,10 @@ public static class CustomerPages
             <input type="hidden" name="requestId" value="{Guid.NewGuid():N}">
             {FieldError("form", errors["form"])}
             <fieldset><legend>{E(l.T("Kirjaus", "Record"))}</legend>
-            {Change("objection", l.T("Kielto", "Objection"))} {Change("consent", l.T("Suostumus", "Consent"))} {Change("withdrawal", l.T("Suostumuksen peruminen", "Withdraw consent"))}
+            {Change("objection", l.T("Kielto", "Objection"))} {Change("consent", l.T("Suostumus", "Consent"))} {Change("withdrawal", l.T("Suostumuksen peruminen", "Withdraw consent"))} {Change("withdrawal-objection", l.T("Peruminen ja kielto", "Withdraw and forbid"))}
+            <p class="muted" id="change-hint">{E(l.T(
+                "Pelkkä peruminen ei estä puheluja, kirjeitä eikä yritysten sähköpostimarkkinointia; peruminen ja kielto estää nekin. Asiakkaan sanat ratkaisevat; epäselvässä tapauksessa kirjaa kielto.",
+                "Withdrawing alone does not stop calls, letters or email marketing to businesses; withdraw and forbid stops those too. The customer's words decide; when in doubt, record the objection."))}</p>
             </fieldset>
             <fieldset id="purposes"{Invalid("purposes", errors["purposes"])}><legend>{E(l.T("Tarkoitukset", "Purposes"))}</legend>
             {Box("purpose", "all", l.T("Kaikki tarkoitukset", "All purposes"), form.Purposes)}
@@ -157,7 +161,7 @@ public static class CustomerPages
             reason = "request";
         }
         var form = new RecordForm(
-            values["change"].ToString() is "consent" or "withdrawal" ? values["change"].ToString() : "objection",
+            values["change"].ToString() is "consent" or "withdrawal" or "withdrawal-objection" ? values["change"].ToString() : "objection",
             [.. values["purpose"].Select(v => v ?? "")],
             [.. values["channel"].Select(v => v ?? "")],
             Sources.Any(s => s.Value == values["source"]) ? values["source"].ToString() : "customer-service",
@@ -209,6 +213,7 @@ public static class CustomerPages
         {
             "consent" => ConsentChange.Consent,
             "withdrawal" => ConsentChange.Withdrawal,
+            // "Withdraw and forbid" is an objection: it ends any consent and forbids, in one write.
             _ => ConsentChange.Objection,
         };
         ChangeConsentCommand? command = null;

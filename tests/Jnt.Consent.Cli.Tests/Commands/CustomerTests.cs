@@ -74,6 +74,29 @@ public sealed class CustomerTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task Withdraw_leaves_calls_open_and_withdraw_and_forbid_closes_them()
+    {
+        var id = Requests.NewCustomerId();
+        await Gateway.Customers.UpsertCustomerAsync(Requests.Consumer(id));
+        var call = Requests.CheckCustomer(id, Channel.Phone, Purpose.DistanceSelling);
+        var help = await CliProcess.AsAsync(Gateway, "service", "customer", "--help");
+        Assert.Contains("withdraw-and-forbid", help.Stdout);
+
+        await CliProcess.AsAsync(Gateway, "service", "customer", "consent", id, "--purposes", "distance-selling", "--channels", "phone");
+        var withdraw = await CliProcess.AsAsync(Gateway, "service", "customer", "withdraw", id, "--purposes", "distance-selling", "--channels", "phone");
+        Assert.True(withdraw.ExitCode == 0, withdraw.Output);
+        var afterWithdraw = await Gateway.Suppression.CheckAsync(call);
+        await CliProcess.AsAsync(Gateway, "service", "customer", "consent", id, "--purposes", "distance-selling", "--channels", "phone");
+        var forbid = await CliProcess.AsAsync(Gateway, "service", "customer", "withdraw-and-forbid", id, "--purposes", "distance-selling", "--channels", "phone");
+        Assert.True(forbid.ExitCode == 0, forbid.Output);
+        var afterForbid = await Gateway.Suppression.CheckAsync(call);
+
+        Assert.Equal((true, DecisionReason.OptOutChannel), (afterWithdraw.Allowed, afterWithdraw.Reason));
+        Assert.Contains("Consent withdrawn and objection recorded", forbid.Stdout);
+        Assert.Equal((false, DecisionReason.Objection), (afterForbid.Allowed, afterForbid.Reason));
+    }
+
+    [Fact]
     public async Task Show_needs_a_reason_and_an_unknown_customer_is_exit_code_5()
     {
         var noReason = await CliProcess.AsAsync(Gateway, "service", "customer", "show", Requests.NewCustomerId());

@@ -233,6 +233,30 @@ test('a consent with an end date shows in Finnish date format and allows email',
   await page.context().close();
 });
 
+test('withdrawing a consent leaves calls open, and "withdraw and forbid" closes them, with the difference explained on the form', async () => {
+  const customer = await createConsumer(gateway.as('service'));
+  const page = await agentPage();
+  await page.goto(`${gateway.webUrl}/web/customers/${customer.customerId}?reason=request`);
+  assert.match(await page.locator('#change-hint').innerText(), /Pelkkä peruminen ei estä puheluja/);
+  const record = async (change, status) => {
+    await page.getByRole('radio', { name: change, exact: true }).click();
+    await page.getByRole('checkbox', { name: 'Etämyynti' }).click();
+    await page.getByRole('checkbox', { name: 'Puhelu', exact: true }).click();
+    await page.getByRole('button', { name: 'Tallenna' }).click();
+    await page.getByRole('status').filter({ hasText: status }).waitFor();
+  };
+  await record('Suostumus', 'Suostumus kirjattu');
+  await record('Suostumuksen peruminen', 'Suostumus peruttu');
+  const afterWithdrawal = await check(customer.phoneE164, 'PURPOSE_DISTANCE_SELLING', 'CHANNEL_PHONE');
+  assert.deepEqual([afterWithdrawal.allowed, afterWithdrawal.reason], [true, 'DECISION_REASON_OPT_OUT_CHANNEL'], 'a withdrawal alone leaves a call open');
+  await record('Suostumus', 'Suostumus kirjattu');
+  await record('Peruminen ja kielto', 'Suostumus peruttu ja kielto kirjattu');
+  const afterForbid = await check(customer.phoneE164, 'PURPOSE_DISTANCE_SELLING', 'CHANNEL_PHONE');
+  assert.deepEqual([afterForbid.allowed, afterForbid.reason], [false, 'DECISION_REASON_OBJECTION']);
+  assert.equal(await cell(page, 'distance-selling', 'phone').getAttribute('data-allowed'), 'false');
+  await page.context().close();
+});
+
 test('an agent corrects a phone number and the customer is found by the new one', async () => {
   const customer = await createConsumer(gateway.as('service'));
   const page = await agentPage();
