@@ -2,6 +2,7 @@
 // CHROMIUM_PATH says otherwise.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './gateway.js';
 
@@ -19,9 +20,13 @@ export async function newContext(browser, options = {}) {
   return context;
 }
 
-export const screenshotDirectory = path.join(repoRoot, 'docs/screenshots');
+// A test run leaves the tracked screenshots alone: they go to a temporary folder unless
+// JNT_SCREENSHOTS names another (JNT_SCREENSHOTS=docs/screenshots refreshes the docs' pictures).
+export const screenshotDirectory = process.env.JNT_SCREENSHOTS
+  ? path.resolve(repoRoot, process.env.JNT_SCREENSHOTS)
+  : path.join(os.tmpdir(), 'jnt-consent-screenshots');
 
-/** A full-page screenshot for the README, written on every run. */
+/** A full-page screenshot, for the docs when JNT_SCREENSHOTS says so. */
 export async function screenshot(page, name) {
   mkdirSync(screenshotDirectory, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDirectory, `${name}.png`), fullPage: true });
