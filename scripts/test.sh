@@ -4,6 +4,13 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# --fast: the quick tier for a developer's loop (domain, in-process server and cache contract tests:
+# no gateway processes, no browser), under 2 minutes on 2 cores once built.
+fast=false
+if [[ "${1:-}" == "--fast" ]]; then
+  fast=true
+fi
+
 configuration="${CONFIGURATION:-Release}"
 results="$(mktemp -d -t jnt-consent-tests.XXXXXX)"
 services="$(mktemp -d -t jnt-consent-services.XXXXXX)"
@@ -13,7 +20,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if ! dotnet build Jnt.Consent.sln -c "$configuration" -nologo -v quiet; then
+if $fast; then
+  projects=(tests/Jnt.Consent.Domain.Tests/Jnt.Consent.Domain.Tests.csproj
+            tests/Jnt.Consent.Suppression.Tests/Jnt.Consent.Suppression.Tests.csproj
+            tests/Jnt.Consent.Server.InProcess.Tests/Jnt.Consent.Server.InProcess.Tests.csproj)
+else
+  projects=(tests/*/*.csproj)
+fi
+build_targets=("${projects[@]}")
+$fast || build_targets=(Jnt.Consent.sln)
+build_failed=false
+for target in "${build_targets[@]}"; do
+  dotnet build "$target" -c "$configuration" -nologo -v quiet || build_failed=true
+done
+if $build_failed; then
   echo "build failed"
   echo "0 passed, 1 failed"
   exit 1
@@ -29,7 +49,6 @@ fi
 source "$services/env"
 
 status=0
-projects=(tests/*/*.csproj)
 for project in "${projects[@]}"; do
   name="$(basename "$project" .csproj)"
   echo "== $name"
@@ -41,9 +60,11 @@ for project in "${projects[@]}"; do
 done
 
 # The web console's end-to-end tests (node's test runner, headless Chromium): counted from TAP.
-echo "== Jnt.Consent.Web.Tests"
-if ! CONFIGURATION="$configuration" bash tests/Jnt.Consent.Web.Tests/run.sh "$results/web.tap"; then
-  status=1
+if ! $fast; then
+  echo "== Jnt.Consent.Web.Tests"
+  if ! CONFIGURATION="$configuration" bash tests/Jnt.Consent.Web.Tests/run.sh "$results/web.tap"; then
+    status=1
+  fi
 fi
 
 passed=0; failed=0; skipped=0
@@ -64,7 +85,9 @@ for project in "${projects[@]}"; do
   skipped=$((skipped + ${n:-0}))
 done
 web_count() { sed -n "s/^# $1 \([0-9]*\)$/\1/p" "$results/web.tap" | tail -n 1; }
-if [[ -f "$results/web.tap" ]] && [[ -n "$(web_count pass)" ]]; then
+if $fast; then
+  :
+elif [[ -f "$results/web.tap" ]] && [[ -n "$(web_count pass)" ]]; then
   passed=$((passed + $(web_count pass)))
   failed=$((failed + $(web_count fail) + $(web_count cancelled)))
   skipped=$((skipped + $(web_count skipped) + $(web_count todo)))
