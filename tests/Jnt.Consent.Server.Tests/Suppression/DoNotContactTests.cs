@@ -232,6 +232,23 @@ public sealed class DoNotContactTests(GatewayFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task The_lists_behind_it_are_shown_to_administrators_and_no_import_can_replace_them()
+    {
+        var phone = NewPhone();
+        await As("service").ForbidContactAsync(Forbid(new ContactPoint { Phone = phone }, Channel.Sms));
+
+        var import = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            SuppressionCalls.ImportListAsync(Gateway, "do-not-contact-sms", Jnt.Consent.Api.V1.ContactKind.Phone, [Channel.Sms], [NewPhone()]));
+        var lists = await Gateway.SuppressionAdmin.ListProhibitionListsAsync(new ListProhibitionListsRequest());
+
+        Assert.Contains("header.name", import.Message, StringComparison.Ordinal);
+        var sms = Assert.Single(lists.Lists, l => l.Name == "do-not-contact-sms");
+        Assert.Equal((Jnt.Consent.Api.V1.ContactKind.Phone, Channel.Sms), (sms.Kind, Assert.Single(sms.Channels)));
+        Assert.True(sms.Entries >= 1);
+        Assert.Equal(DecisionReason.ExternalProhibition, (await Check(CheckPhone(phone, Channel.Sms, Purpose.DirectAdvertising))).Reason);
+    }
+
+    [Fact]
     public async Task Forbidding_and_reading_over_http_json()
     {
         var phone = NewPhone();
