@@ -48,11 +48,12 @@ internal static class ContactCommands
         var command = new Command("forbid", """
             Forbid contact to an email address, phone number or postal address (role: service). In force at the next
             check on every silo, for that contact point alone and for every customer who has it.
-            """)
-        {
-            channels, source, actor, evidence, note, key, json,
-        };
+            """);
         point.AddTo(command);
+        foreach (var option in new Option[] { channels, source, actor, evidence, note, key, json })
+        {
+            command.Options.Add(option);
+        }
         command.SetGatewayAction("service", async (parse, gateway, cancellationToken) =>
         {
             var sourceText = parse.GetValue(source)!;
@@ -102,11 +103,10 @@ internal static class ContactCommands
         var point = new ContactPointOptions();
         var reason = CommonOptions.Reason("Why you read what is recorded about this contact point (recorded with your credential)");
         var json = CommonOptions.Json();
-        var command = new Command("show", "Every prohibition of a contact point, in force or removed, with its provenance, and every read of them (role: service or admin)")
-        {
-            reason, json,
-        };
+        var command = new Command("show", "Every prohibition of a contact point, in force or removed, with its provenance, and every read of them (role: service or admin)");
         point.AddTo(command);
+        command.Options.Add(reason);
+        command.Options.Add(json);
         command.SetGatewayAction("service", async (parse, gateway, cancellationToken) =>
         {
             var response = await gateway.DoNotContact.GetContactProhibitionsAsync(
@@ -122,11 +122,10 @@ internal static class ContactCommands
         var point = new ContactPointOptions();
         var reason = CommonOptions.Reason("Why the prohibition is lifted (e.g. \"recorded on the wrong number, ticket 4711\"); recorded");
         var prohibition = new Option<string?>("--prohibition") { Description = "Only this prohibition (its id, from forbid or show); default: every one in force" };
-        var command = new Command("allow", "Lift the prohibitions of a contact point (role: admin); they stay in the ledger with your reason")
-        {
-            reason, prohibition,
-        };
+        var command = new Command("allow", "Lift the prohibitions of a contact point (role: admin); they stay in the ledger with your reason");
         point.AddTo(command);
+        command.Options.Add(reason);
+        command.Options.Add(prohibition);
         command.SetGatewayAction("admin", async (parse, gateway, cancellationToken) =>
         {
             var response = await gateway.DoNotContact.AllowContactAsync(new AllowContactRequest

@@ -84,7 +84,8 @@ public sealed partial class DoNotContactList(
         }
         if (!replayed)
         {
-            ProhibitionRecorded(logger, prohibition.Id, contact.Kind, channelMask);
+            var channels = DoNotContactLists.Channels(channelMask);
+            ProhibitionRecorded(logger, prohibition.Id, contact.Kind, channels);
         }
         Observability.GatewayMetrics.Write("do_not_contact", replayed ? WriteStatus.Replayed : WriteStatus.Applied);
         return new ForbidOutcome(replayed ? ForbidStatus.Replayed : ForbidStatus.Recorded, prohibition, ledger.ForbiddenMask);
@@ -217,9 +218,9 @@ public sealed partial class DoNotContactList(
         }
     }
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Do-not-contact prohibition {ProhibitionId} recorded for a contact point of kind {Kind} (channel mask {ChannelMask})")]
-    private static partial void ProhibitionRecorded(ILogger logger, string prohibitionId, ContactKind kind, int channelMask);
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "Do-not-contact prohibition {ProhibitionId} recorded for a contact point of kind {Kind} on {Channels}")]
+    private static partial void ProhibitionRecorded(ILogger logger, string prohibitionId, ContactKind kind, IReadOnlyList<Domain.Channel> channels);
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Do-not-contact prohibition {ProhibitionId} of a contact point of kind {Kind} removed by an administrator")]
+    [LoggerMessage(EventId = 4202, Level = LogLevel.Information, Message = "Do-not-contact prohibition {ProhibitionId} of a contact point of kind {Kind} removed by an administrator")]
     private static partial void ProhibitionRemoved(ILogger logger, string prohibitionId, ContactKind kind);
 }
