@@ -16,6 +16,7 @@ public static class CliApplication
         root.Subcommands.Add(ScrubCommand.Create());
         root.Subcommands.Add(ReceiptCommand.Create());
         root.Subcommands.Add(CustomerCommands.Create());
+        root.Subcommands.Add(ContactCommands.Create());
         root.Subcommands.Add(ImportCommands.Create());
         root.Subcommands.Add(SeedCommand.Create());
         root.Subcommands.Add(TallyCommand.Create());

@@ -50,5 +50,7 @@ public sealed class Gateway : IDisposable
 
     public AccessService.AccessServiceClient Access => new(invoker);
 
+    public DoNotContactService.DoNotContactServiceClient DoNotContact => new(invoker);
+
     public void Dispose() => channel.Dispose();
 }

@@ -231,6 +231,13 @@ public sealed class RequestReader(Pseudonymiser pseudonymiser, TimeProvider time
         return phone;
     }
 
+    /// <summary>A provenance as every write reads it (source and actor required), for writes outside a customer.</summary>
+    public static ProvenanceRecord? ReadProvenance(Provenance? provenance, FieldErrors errors) => Provenance(provenance, errors);
+
+    /// <summary>Trimmed text, at most <paramref name="maxLength"/> characters and no control characters (but line breaks when multiline).</summary>
+    public static string ReadText(string value, string field, int maxLength, FieldErrors errors, bool multiline = false) =>
+        Text(value, field, maxLength, errors, multiline);
+
     private static (List<Domain.Purpose> Purposes, List<Domain.Channel> Channels) ReadScope(Scope? scope, FieldErrors errors)
     {
         var purposes = new List<Domain.Purpose>();

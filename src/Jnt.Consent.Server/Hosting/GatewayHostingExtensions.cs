@@ -101,6 +101,9 @@ public static class GatewayHostingExtensions
         builder.Services.AddGatewaySecurity(builder.Configuration);
         builder.Services.AddWebConsole(builder.Configuration, options);
         builder.Services.AddSingleton<Rights.ContactSuppressions>();
+        builder.Services.AddSingleton<ListWriteThrough>();
+        builder.Services.AddSingleton<DoNotContact.DoNotContactList>();
+        builder.Services.AddSingleton<DoNotContactRequestReader>();
         builder.Services.AddSingleton<Rights.ErasureCompaction>();
         builder.Services.AddSingleton<Rights.ErasureLog>();
         builder.Services.AddSingleton<GrainStateReader>();
@@ -190,6 +193,7 @@ public static class GatewayHostingExtensions
         app.MapGrpcService<CustomerApi>();
         app.MapGrpcService<SuppressionApi>();
         app.MapGrpcService<SuppressionAdminApi>();
+        app.MapGrpcService<DoNotContactApi>();
         app.MapGrpcService<TallyApi>();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService();

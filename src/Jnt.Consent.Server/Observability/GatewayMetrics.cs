@@ -35,7 +35,7 @@ public static class GatewayMetrics
 
     private static readonly Counter<long> Writes = Meter.CreateCounter<long>(
         "jnt.consent.writes", "{write}",
-        "Writes to customers, by kind (upsert, consent, withdrawal, objection, one_click_objection, erasure) and outcome (applied, replayed, not_found, version_mismatch, idempotency_key_reused, rejected).");
+        "Writes to customers and the do-not-contact list, by kind (upsert, consent, withdrawal, objection, one_click_objection, erasure, do_not_contact, do_not_contact_removal) and outcome (applied, replayed, not_found, version_mismatch, idempotency_key_reused, rejected).");
 
     private static readonly Counter<long> ListImports = Meter.CreateCounter<long>(
         "jnt.consent.list_imports", "{import}", "External prohibition list imports that completed, by contact kind (email, phone, postal).");

@@ -1,4 +1,5 @@
 using Jnt.Consent.Grains.Customers;
+using Jnt.Consent.Server.Checks;
 using Jnt.Consent.Server.Storage;
 using Jnt.Consent.Suppression.Cache;
 
@@ -13,6 +14,8 @@ namespace Jnt.Consent.Server.Rights;
 /// </summary>
 public sealed class ContactSuppressions(ProhibitionListStore store, ISuppressionCache cache, CacheHealth health) : IErasedContacts
 {
+    private readonly ListWriteThrough writeThrough = new(store, cache, health);
+
     public const string ErasedPrefix = "erased-";
     public const string UnsubscribedEmails = "unsubscribed-email";
 
@@ -20,7 +23,8 @@ public sealed class ContactSuppressions(ProhibitionListStore store, ISuppression
 
     /// <summary>Names an import may not take: it would replace these lists.</summary>
     public static bool IsReserved(string listName) =>
-        listName.StartsWith(ErasedPrefix, StringComparison.Ordinal) || listName.StartsWith("unsubscribed-", StringComparison.Ordinal);
+        listName.StartsWith(ErasedPrefix, StringComparison.Ordinal) || listName.StartsWith("unsubscribed-", StringComparison.Ordinal)
+        || listName.StartsWith(DoNotContact.DoNotContactLists.Prefix, StringComparison.Ordinal);
 
     public static string ErasedListName(ContactKind kind) => ErasedPrefix + kind.ToString().ToLowerInvariant();
 
@@ -54,28 +58,6 @@ public sealed class ContactSuppressions(ProhibitionListStore store, ISuppression
     private async Task ChangeAsync(string name, ContactKind kind, int mask, string source, IReadOnlyList<HashKey> add, IReadOnlyList<HashKey> remove, CancellationToken cancellationToken)
     {
         var list = await store.ChangeCurrentAsync(name, kind, mask, source, add, remove, cancellationToken);
-        try
-        {
-            var cached = (await cache.GetListsAsync(cancellationToken)).FirstOrDefault(l => l.Name == name);
-            if (cached == list)
-            {
-                await cache.ChangeCurrentListMembersAsync(list, add, remove, cancellationToken);
-                return;
-            }
-            // The cache does not have this list yet (new, or cleared by a rebuild): load it whole
-            // from the durable copy, which holds this change. If another writer made the version
-            // current meanwhile (a rebuild, or a concurrent erasure), its copy may have been read
-            // before this change: apply the change to it.
-            var outcome = await cache.LoadWholeVersionAsync(list, store.MembersAsync(list, 10_000, cancellationToken), cancellationToken);
-            if (outcome == ListLoadOutcome.Merged)
-            {
-                await cache.ChangeCurrentListMembersAsync(list, add, remove, cancellationToken);
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Durable already: the cache is rebuilt from it; meanwhile no silo trusts the cache.
-            await health.ReportWriteFailureAsync();
-        }
+        await writeThrough.ApplyAsync(list, add, remove, cancellationToken);
     }
 }

@@ -140,6 +140,18 @@ public sealed class ProhibitionListStore(Database database, TimeProvider time)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var list = await ChangeCurrentAsync(connection, transaction, name, kind, channelMask, source, add, remove, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return list;
+    }
+
+    /// <summary>
+    /// The same inside the caller's transaction, so a change of membership commits together with
+    /// the caller's own rows (the do-not-contact ledger) or not at all.
+    /// </summary>
+    public async Task<ProhibitionListInfo> ChangeCurrentAsync(DbConnection connection, DbTransaction transaction, string name, ContactKind kind,
+        int channelMask, string source, IReadOnlyList<HashKey> add, IReadOnlyList<HashKey> remove, CancellationToken cancellationToken = default)
+    {
         var now = time.GetUtcNow();
         await using (var create = Database.Command(connection, """
             INSERT INTO jnt_prohibition_list (name, kind, channel_mask, current_version, list_date, source, imported_at, entries)
@@ -175,7 +187,6 @@ public sealed class ProhibitionListStore(Database database, TimeProvider time)
         {
             await count.ExecuteNonQueryAsync(cancellationToken);
         }
-        await transaction.CommitAsync(cancellationToken);
         return new ProhibitionListInfo(name, kind, channelMask, version);
     }
 

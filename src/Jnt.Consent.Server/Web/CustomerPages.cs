@@ -19,8 +19,10 @@ public static class CustomerPages
 {
     public static void Map(RouteGroupBuilder customers)
     {
-        customers.MapGet("/", (HttpContext context) => CustomerSearch.Form(context, UiLanguages.Resolve(context)));
+        customers.MapGet("/", (string? done, string? channels, HttpContext context) =>
+            CustomerSearch.Form(context, UiLanguages.Resolve(context), done: done, doneChannels: channels));
         customers.MapPost("/search", CustomerSearch.Search);
+        customers.MapPost(DoNotContactForm.Path, DoNotContactForm.Forbid);
         customers.MapGet("/{customerId}", Show);
         customers.MapPost("/{customerId}/record", Record);
         ContactDetailsPage.Map(customers);

@@ -13,10 +13,14 @@ namespace Jnt.Consent.Server.Web;
 /// </summary>
 public static class CustomerSearch
 {
+    /// <param name="offer">Offers to forbid contact to the searched address or number (no customer has it).</param>
+    /// <param name="done">A change just made here ("do-not-contact"), with <paramref name="doneChannels"/>.</param>
     public static IResult Form(HttpContext context, UiLanguage l, string? query = null, string? by = null, string? reason = null,
-        FormErrors? errors = null, IReadOnlyList<string>? matches = null, int status = StatusCodes.Status200OK)
+        FormErrors? errors = null, IReadOnlyList<string>? matches = null, int status = StatusCodes.Status200OK,
+        DoNotContactForm.Offer? offer = null, FormErrors? offerErrors = null, string? done = null, string? doneChannels = null)
     {
         errors ??= new FormErrors();
+        offerErrors ??= new FormErrors();
         string Option(string value, string label) => $"""<label class="inline"><input type="radio" name="by" value="{value}"{((by ?? "auto") == value ? " checked" : "")}> {E(label)}</label>""";
         var list = matches is { Count: > 1 }
             ? $"""
@@ -26,6 +30,8 @@ public static class CustomerSearch
             : "";
         return Page(context, l, l.T("Hae asiakas", "Find a customer"), $"""
             {ErrorSummary(errors, l, l.T("Haku ei onnistunut:", "The search did not succeed:"))}
+            {ErrorSummary(offerErrors, l, l.T("Kieltoa ei tallennettu. Korjaa nämä:", "The prohibition was not saved. Fix these:"))}
+            {(done == "do-not-contact" ? DoNotContactForm.Done(doneChannels, l) : "")}
             <form method="post" action="{WebConsole.Root}/customers/search" class="card" novalidate>
             {Antiforgery(context)}
             <label for="q">{E(l.T("Asiakasnumero, sähköposti tai puhelinnumero", "Customer id, email or phone number"))}</label>
@@ -38,6 +44,7 @@ public static class CustomerSearch
             <button type="submit">{E(l.T("Hae", "Search"))}</button>
             </form>
             {list}
+            {(offer is null ? "" : DoNotContactForm.Render(context, l, offer, reason ?? AccessReasons.Codes[0], offerErrors))}
             """, status);
     }
 
@@ -114,7 +121,11 @@ public static class CustomerSearch
         if (distinct.Count == 0)
         {
             errors.Add("q", l.T("Asiakasta ei löytynyt.", "No customer found."));
-            return Form(context, l, query, by, reason, errors, status: StatusCodes.Status404NotFound);
+            // Nobody has this address or number: its holder may still forbid contact to it.
+            var offer = asEmail ? DoNotContactForm.Offer.For("email", query)
+                : asPhone && RequestReader.ReadPhone(query, "q", new FieldErrors()) is not null ? DoNotContactForm.Offer.For("phone", query)
+                : null;
+            return Form(context, l, query, by, reason, errors, status: StatusCodes.Status404NotFound, offer: offer);
         }
         return Form(context, l, query, by, reason, errors, distinct);
     }

@@ -39,6 +39,8 @@ public sealed class AccessControlTests(GatewayFixture fixture)
         { "AccessService/ListApiKeys", "admin" },
         { "RightsService/ExportCustomerData", "admin" },
         { "RightsService/EraseCustomer", "admin" },
+        { "DoNotContactService/ForbidContact", "service" },
+        { "DoNotContactService/AllowContact", "admin" },
     };
 
     [Theory]
@@ -140,6 +142,8 @@ public sealed class AccessControlTests(GatewayFixture fixture)
                 case "AccessService/ListApiKeys": await new AccessService.AccessServiceClient(invoker).ListApiKeysAsync(new ListApiKeysRequest()); break;
                 case "RightsService/ExportCustomerData": await new RightsService.RightsServiceClient(invoker).ExportCustomerDataAsync(new ExportCustomerDataRequest()); break;
                 case "RightsService/EraseCustomer": await new RightsService.RightsServiceClient(invoker).EraseCustomerAsync(new EraseCustomerRequest()); break;
+                case "DoNotContactService/ForbidContact": await new DoNotContactService.DoNotContactServiceClient(invoker).ForbidContactAsync(new ForbidContactRequest()); break;
+                case "DoNotContactService/AllowContact": await new DoNotContactService.DoNotContactServiceClient(invoker).AllowContactAsync(new AllowContactRequest()); break;
                 default: throw new ArgumentException(rpc);
             }
             return StatusCode.OK;

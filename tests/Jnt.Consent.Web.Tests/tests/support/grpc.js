@@ -9,7 +9,10 @@ const protoRoot = path.resolve(here, '../../../../protos');
 // google/api/annotations.proto, which the contracts import for their HTTP/JSON routes.
 const googleApis = path.resolve(here, '../../third_party/googleapis');
 const definition = protoLoader.loadSync(
-  ['jnt/consent/v1/access_service.proto', 'jnt/consent/v1/customer_service.proto', 'jnt/consent/v1/suppression_service.proto', 'jnt/consent/v1/tally_service.proto'],
+  [
+    'jnt/consent/v1/access_service.proto', 'jnt/consent/v1/customer_service.proto', 'jnt/consent/v1/suppression_service.proto',
+    'jnt/consent/v1/tally_service.proto', 'jnt/consent/v1/do_not_contact_service.proto',
+  ],
   { includeDirs: [protoRoot, googleApis], keepCase: false, enums: String, longs: String, defaults: true, oneofs: true },
 );
 const v1 = grpc.loadPackageDefinition(definition).jnt.consent.v1;
@@ -35,6 +38,7 @@ export function clients(address, apiKey) {
     customers: client(v1.CustomerService, address, apiKey),
     suppression: client(v1.SuppressionService, address, apiKey),
     tallies: client(v1.TallyService, address, apiKey),
+    doNotContact: client(v1.DoNotContactService, address, apiKey),
   };
 }
 
