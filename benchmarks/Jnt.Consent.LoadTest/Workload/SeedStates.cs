@@ -82,28 +82,9 @@ public sealed class SeedStates(Pseudonymiser pseudonymiser, DateTimeOffset recor
             throw new InvalidOperationException($"the gateway would reject this seed write ({command.Controls.IdempotencyKey}): {problem}");
         }
         state.Version++;
-        foreach (var purpose in command.Purposes)
-        {
-            foreach (var channel in command.Channels)
-            {
-                var existing = state.Cells.FindIndex(c => c.Purpose == purpose && c.Channel == channel);
-                var before = existing >= 0 ? state.Cells[existing] : null;
-                // The grain's own rules, so a bulk-seeded state is the one the API would have written.
-                var after = CellRules.Apply(before, command.Change.ToCellChange(), purpose, channel, command.ExpiresAt, command.Provenance, recordedAt, state.Version);
-                if (after is null)
-                {
-                    continue;
-                }
-                if (existing >= 0)
-                {
-                    state.Cells[existing] = after;
-                }
-                else
-                {
-                    state.Cells.Add(after);
-                }
-            }
-        }
+        // The grain's own rules, so a bulk-seeded state is the one the API would have written.
+        CellRules.Record(state.Cells, command.Change.ToCellChange(), command.Purposes, command.Channels,
+            command.ExpiresAt, command.Provenance, recordedAt, state.Version);
         state.History.Add(new HistoryEntry
         {
             Version = state.Version,

@@ -29,6 +29,33 @@ public static class CellRules
         return new ConsentCellRecord(purpose, channel, after.Status, at, provenance, after.ConsentEndsAt, version, after.AfterConsentEnds);
     }
 
+    /// <summary>Applies one recorded change to every purpose × channel of its scope, in place.</summary>
+    public static void Record(
+        List<ConsentCellRecord> cells, CellChange change, IEnumerable<Purpose> purposes, IEnumerable<Channel> channels,
+        DateTimeOffset? consentEndsAt, ProvenanceRecord provenance, DateTimeOffset at, long version)
+    {
+        foreach (var purpose in purposes)
+        {
+            foreach (var channel in channels)
+            {
+                var index = cells.FindIndex(c => c.Purpose == purpose && c.Channel == channel);
+                var after = Apply(index >= 0 ? cells[index] : null, change, purpose, channel, consentEndsAt, provenance, at, version);
+                if (after is null)
+                {
+                    continue;
+                }
+                if (index >= 0)
+                {
+                    cells[index] = after;
+                }
+                else
+                {
+                    cells.Add(after);
+                }
+            }
+        }
+    }
+
     public static CellChange ToCellChange(this ConsentChange change) => change switch
     {
         ConsentChange.Consent => CellChange.Consent,
@@ -62,7 +89,7 @@ public static class CellRules
     /// <summary>The cells that the history's consents, withdrawals and objections leave, in order.</summary>
     public static List<ConsentCellRecord> Replay(IEnumerable<HistoryEntry> history)
     {
-        var cells = new Dictionary<(Purpose, Channel), ConsentCellRecord>();
+        var cells = new List<ConsentCellRecord>();
         foreach (var entry in history)
         {
             CellChange? change = entry.Kind switch
@@ -72,23 +99,11 @@ public static class CellRules
                 HistoryKind.ObjectionRecorded => CellChange.Objection,
                 _ => null,
             };
-            if (change is null)
+            if (change is not null)
             {
-                continue;
-            }
-            foreach (var purpose in entry.Purposes)
-            {
-                foreach (var channel in entry.Channels)
-                {
-                    var after = Apply(cells.GetValueOrDefault((purpose, channel)), change.Value, purpose, channel,
-                        entry.ExpiresAt, entry.Provenance, entry.RecordedAt, entry.Version);
-                    if (after is not null)
-                    {
-                        cells[(purpose, channel)] = after;
-                    }
-                }
+                Record(cells, change.Value, entry.Purposes, entry.Channels, entry.ExpiresAt, entry.Provenance, entry.RecordedAt, entry.Version);
             }
         }
-        return [.. cells.Values];
+        return cells;
     }
 }

@@ -3,7 +3,7 @@ using Jnt.Consent.Domain;
 
 namespace Jnt.Consent.Grains.Customers;
 
-/// <summary>How a consent, withdrawal or objection changes one purpose × channel cell.</summary>
+/// <summary>Which consent, withdrawal or objection commands the grain accepts (how they change a cell: <see cref="CellRules"/>).</summary>
 internal static class ConsentChangeRules
 {
     /// <summary>Defence in depth: the API validates first, but the grain refuses a command that
@@ -32,9 +32,4 @@ internal static class ConsentChangeRules
         }
         return null;
     }
-
-    /// <summary>The cell after the change, or null if this change leaves it as it is.</summary>
-    public static ConsentCellRecord? Apply(
-        ConsentCellRecord? before, ChangeConsentCommand command, Purpose purpose, Channel channel, DateTimeOffset now, long version) =>
-        CellRules.Apply(before, command.Change.ToCellChange(), purpose, channel, command.ExpiresAt, command.Provenance, now, version);
 }

@@ -127,27 +127,8 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         }
 
         Current.Version++;
-        foreach (var purpose in command.Purposes)
-        {
-            foreach (var channel in command.Channels)
-            {
-                var existing = Current.Cells.FindIndex(c => c.Purpose == purpose && c.Channel == channel);
-                var before = existing >= 0 ? Current.Cells[existing] : null;
-                var after = ConsentChangeRules.Apply(before, command, purpose, channel, now, Current.Version);
-                if (after is null)
-                {
-                    continue;
-                }
-                if (existing >= 0)
-                {
-                    Current.Cells[existing] = after;
-                }
-                else
-                {
-                    Current.Cells.Add(after);
-                }
-            }
-        }
+        CellRules.Record(Current.Cells, command.Change.ToCellChange(), command.Purposes, command.Channels,
+            command.ExpiresAt, command.Provenance, now, Current.Version);
         Current.History.Add(new HistoryEntry
         {
             Version = Current.Version,

@@ -120,7 +120,7 @@ public sealed class CellOverTimeTests
         yield return EventTime(count).AddYears(10);
     }
 
-    /// <summary>The customer's state after the events recorded by <paramref name="at"/>, folded as the grain folds.</summary>
+    /// <summary>The customer's state after the events recorded by <paramref name="at"/>, folded as the grain folds (CellRules.Record).</summary>
     private static CustomerState State(CustomerGroup group, IReadOnlyList<Event> events, DateTimeOffset at)
     {
         var state = new CustomerState
@@ -133,26 +133,7 @@ public sealed class CellOverTimeTests
         {
             state.Version++;
             var ends = events[i].EndsAfterEvent is { } gap ? EndTime(gap) : (DateTimeOffset?)null;
-            foreach (var purpose in Purposes.Objectable)
-            {
-                foreach (var channel in Channels.All)
-                {
-                    var index = state.Cells.FindIndex(c => c.Purpose == purpose && c.Channel == channel);
-                    var after = CellRules.Apply(index >= 0 ? state.Cells[index] : null, events[i].Change, purpose, channel, ends, By, EventTime(i), state.Version);
-                    if (after is null)
-                    {
-                        continue;
-                    }
-                    if (index >= 0)
-                    {
-                        state.Cells[index] = after;
-                    }
-                    else
-                    {
-                        state.Cells.Add(after);
-                    }
-                }
-            }
+            CellRules.Record(state.Cells, events[i].Change, Purposes.Objectable, Channels.All, ends, By, EventTime(i), state.Version);
             state.History.Add(new HistoryEntry
             {
                 Version = state.Version,
