@@ -127,6 +127,8 @@ public static class GatewayHostingExtensions
         builder.AddGatewayObservability();
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("silo", () => HealthCheckResult.Healthy());
+        // Last: every AddGrpc above registers grpc-dotnet's own binder again.
+        builder.Services.AnswerMalformedRequestsInvalidArgument();
         return builder;
     }
 
@@ -199,6 +201,7 @@ public static class GatewayHostingExtensions
     public static WebApplication MapConsentGateway(this WebApplication app)
     {
         app.UseWebConsoleHeaders();
+        app.UseRequestBodyLimits();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapWebConsole();

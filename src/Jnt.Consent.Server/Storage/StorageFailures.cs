@@ -36,7 +36,8 @@ public static class StorageFailures
         DbException => StorageOutcome.Unknown,
         // Includes SiloUnavailableException: the silo may have run the call before it died.
         OrleansMessageRejectionException => StorageOutcome.Unknown,
-        TimeoutException or IOException or SocketException => StorageOutcome.Unknown,
+        // Not IOException in general: a request body cut off at its limit is one (BadHttpRequestException).
+        TimeoutException => StorageOutcome.Unknown,
         AggregateException aggregate => Combine(aggregate.InnerExceptions.Select(Classify)),
         OrleansException orleans => orleans.InnerException is { } inner ? Classify(inner) ?? StorageOutcome.Unknown : StorageOutcome.Unknown,
         _ => exception.InnerException is { } inner ? Classify(inner) : null,
