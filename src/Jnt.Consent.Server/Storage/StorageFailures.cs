@@ -4,12 +4,14 @@ using Jnt.Consent.Grains.Customers;
 using Jnt.Consent.Grains.Storage;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using Jnt.Consent.Suppression.Cache;
 using Orleans.Storage;
+using StackExchange.Redis;
 
 namespace Jnt.Consent.Server.Storage;
 
 /// <summary>
-/// Which failures mean "storage or the cluster is unavailable", and what is then known about the
+/// Which failures mean "storage, the cache or the cluster is unavailable", and what is then known about the
 /// failed operation. <see cref="StorageOutcome.NotRecorded"/> only where it is certain: the
 /// database refused the connection or reported the statement failed. Anything after a request may
 /// have reached the database (a timeout, a connection lost mid-statement, a session terminated by a
@@ -34,6 +36,10 @@ public static class StorageFailures
         // BUSY and LOCKED: the statement did not run; CANTOPEN: no connection.
         SqliteException sqlite => sqlite.SqliteErrorCode is 5 or 6 or 14 ? StorageOutcome.NotRecorded : StorageOutcome.Unknown,
         DbException => StorageOutcome.Unknown,
+        // Known without asking the cache: nothing was sent to it.
+        CacheUnreachableException => StorageOutcome.NotRecorded,
+        // Redis went away mid-command (its timeouts are TimeoutExceptions).
+        RedisConnectionException => StorageOutcome.Unknown,
         // Includes SiloUnavailableException: the silo may have run the call before it died.
         OrleansMessageRejectionException => StorageOutcome.Unknown,
         // Not IOException in general: a request body cut off at its limit is one (BadHttpRequestException).

@@ -10,8 +10,16 @@ namespace Jnt.Consent.Server.Storage;
 /// </summary>
 public sealed class StorageOutcomeIncomingFilter : IIncomingGrainCallFilter
 {
+    private static readonly System.Reflection.Assembly OwnGrains = typeof(Grains.Customers.CustomerGrain).Assembly;
+
     public async Task Invoke(IIncomingGrainCallContext context)
     {
+        if (context.Grain?.GetType().Assembly != OwnGrains)
+        {
+            // Orleans' own grains keep their exception types: its code may catch them by type.
+            await context.Invoke();
+            return;
+        }
         var effects = DurableEffects.Begin();
         try
         {

@@ -3,12 +3,14 @@ using System.Net.Sockets;
 using Jnt.Consent.Grains.Customers;
 using Jnt.Consent.Grains.Storage;
 using Jnt.Consent.Server.Storage;
+using Jnt.Consent.Suppression.Cache;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;
+using StackExchange.Redis;
 
 namespace Jnt.Consent.Server.InProcess.Tests.Storage;
 
@@ -53,6 +55,8 @@ public sealed class StorageFailuresTests : IDisposable
         { "FATAL crash shutdown", StorageOutcome.Unknown },
         { "connection lost while reading the answer", StorageOutcome.Unknown },
         { "command timeout", StorageOutcome.Unknown },
+        { "Redis not connected", StorageOutcome.NotRecorded },
+        { "Redis connection lost", StorageOutcome.Unknown },
         { "SQLite busy", StorageOutcome.NotRecorded },
         { "SQLite I/O error", StorageOutcome.Unknown },
         { "version conflict (ETag)", StorageOutcome.NotRecorded },
@@ -77,6 +81,8 @@ public sealed class StorageFailuresTests : IDisposable
         "FATAL crash shutdown" => Postgres("FATAL", "57P02"),
         "connection lost while reading the answer" => new NpgsqlException("Exception while reading from stream", new EndOfStreamException()),
         "command timeout" => new NpgsqlException("Exception while reading from stream", new TimeoutException()),
+        "Redis not connected" => new CacheUnreachableException("Redis is not connected"),
+        "Redis connection lost" => new RedisConnectionException(ConnectionFailureType.SocketClosed, CommandFlags.None, "socket closed", null, CommandStatus.Sent),
         "SQLite busy" => new SqliteException("database is locked", 5),
         "SQLite I/O error" => new SqliteException("disk I/O error", 10),
         "version conflict (ETag)" => new InconsistentStateException("Version conflict"),
