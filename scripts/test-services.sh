@@ -3,8 +3,10 @@
 #
 #   test-services.sh start DIR        start both; writes DIR/env (export lines for the tests)
 #   test-services.sh stop DIR         stop both (safe to call twice)
-#   test-services.sh postgres-stop DIR | postgres-start DIR | redis-stop DIR | redis-start DIR
+#   test-services.sh postgres-stop DIR [fast|immediate] | postgres-start DIR | redis-stop DIR | redis-start DIR
 #
+# postgres-stop is pg_ctl's fast shutdown (sessions are told, transactions roll back) unless
+# "immediate" is given: the server processes are killed, as in a crash or a power cut.
 # PostgreSQL refuses to run as root, so as root its files belong to the postgres user and its
 # commands run through runuser. Redis is installed with apt when missing.
 set -euo pipefail
@@ -48,10 +50,11 @@ postgres_start() {
 }
 
 postgres_stop() {
-  local bin
+  local bin mode="${1:-fast}"
+  case "$mode" in fast|immediate) ;; *) echo "unknown shutdown mode $mode" >&2; return 2 ;; esac
   bin="$(pg_bin)"
   if [[ -f "$dir/postgres/data/postmaster.pid" ]]; then
-    as_postgres "$bin/pg_ctl" -D "$dir/postgres/data" -m fast -w -t 60 stop >/dev/null || true
+    as_postgres "$bin/pg_ctl" -D "$dir/postgres/data" -m "$mode" -w -t 60 stop >/dev/null || true
   fi
 }
 
@@ -102,7 +105,7 @@ ENV
     echo "PostgreSQL on 127.0.0.1:$(cat "$dir/postgres.port"), Redis on 127.0.0.1:$(cat "$dir/redis.port")"
     ;;
   stop) redis_stop; postgres_stop ;;
-  postgres-stop) postgres_stop ;;
+  postgres-stop) postgres_stop "${3:-fast}" ;;
   postgres-start) postgres_start ;;
   redis-stop) redis_stop ;;
   redis-start) redis_start ;;

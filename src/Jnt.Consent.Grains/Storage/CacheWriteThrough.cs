@@ -7,12 +7,22 @@ namespace Jnt.Consent.Grains.Storage;
 /// Pushes a grain's new state to the suppression cache after storage took it. The durable write
 /// stands whatever happens here; a failed push is published (a durable flag every silo polls) before
 /// the write is acknowledged, so no silo keeps answering from a cache that lacks it, and the cache is
-/// rebuilt once it is reachable.
+/// rebuilt once it is reachable. After a failure, while the cache has no connection, later writes
+/// do not wait for it.
 /// </summary>
 internal sealed partial class CacheWriteThrough(ISuppressionCache cache, CacheHealth health, ILogger logger)
 {
     public async Task Put(Func<ISuppressionCache, Task<bool>> put)
     {
+        if (health.Suspect && cache.KnownUnreachable)
+        {
+            // A missed write is already known and published, so no silo trusts the cache until it
+            // is rebuilt from storage: this write waiting for the reconnect (or the timeout) would
+            // save nothing. It is counted as missed at once, so a rebuild that started before it
+            // does not declare the cache complete.
+            await health.ReportWriteFailureAsync();
+            return;
+        }
         try
         {
             await put(cache);

@@ -1,12 +1,14 @@
-using System.Data.Common;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Jnt.Consent.Grains.Storage;
+using Jnt.Consent.Server.Storage;
 
 namespace Jnt.Consent.Server.Api;
 
 /// <summary>
-/// A write that storage did not take is UNAVAILABLE (retry later; nothing was recorded), not an
-/// opaque UNKNOWN. Messages stay generic: exception text may carry SQL or values.
+/// A request that storage or the cluster could not serve is UNAVAILABLE with what is known of its
+/// outcome (<see cref="UnavailableErrors"/>), never an opaque INTERNAL or UNKNOWN. Messages stay
+/// generic: exception text may carry SQL or values.
 /// </summary>
 public sealed partial class StorageFailureInterceptor(ILogger<StorageFailureInterceptor> logger) : Interceptor
 {
@@ -36,6 +38,8 @@ public sealed partial class StorageFailureInterceptor(ILogger<StorageFailureInte
 
     private async Task<T> Translate<T>(ServerCallContext context, Func<Task<T>> call)
     {
+        // This request's own scope: a failure after one of its writes landed is not "nothing recorded".
+        var effects = DurableEffects.Begin();
         try
         {
             return await call();
@@ -48,10 +52,14 @@ public sealed partial class StorageFailureInterceptor(ILogger<StorageFailureInte
         {
             throw new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled"));
         }
-        catch (Exception ex) when (IsUnavailable(ex))
+        catch (Exception ex) when (StorageFailures.Classify(ex) is { } outcome)
         {
-            LogUnavailable(logger, context.Method, ex.GetType().Name);
-            throw new RpcException(new Status(StatusCode.Unavailable, "storage is unavailable; nothing was recorded, retry later"));
+            if (effects.Occurred)
+            {
+                outcome = StorageOutcome.Unknown;
+            }
+            LogUnavailable(logger, context.Method, StorageFailures.CauseOf(ex), UnavailableErrors.Reason(outcome));
+            throw UnavailableErrors.ToRpcException(outcome);
         }
         catch (Exception ex)
         {
@@ -60,15 +68,8 @@ public sealed partial class StorageFailureInterceptor(ILogger<StorageFailureInte
         }
     }
 
-    private static bool IsUnavailable(Exception ex) => ex switch
-    {
-        DbException or TimeoutException or OrleansException or SiloUnavailableException => true,
-        AggregateException aggregate => aggregate.InnerExceptions.Any(IsUnavailable),
-        _ => ex.InnerException is { } inner && IsUnavailable(inner),
-    };
-
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "{Method} failed: storage or cluster unavailable ({ExceptionType})")]
-    private static partial void LogUnavailable(ILogger logger, string method, string exceptionType);
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "{Method} failed: storage or cluster unavailable ({ExceptionType}), {Outcome}")]
+    private static partial void LogUnavailable(ILogger logger, string method, string exceptionType, string outcome);
 
     // The type and stack trace, not the message: messages of storage and Orleans exceptions can
     // carry grain ids, and grain ids carry customer ids.

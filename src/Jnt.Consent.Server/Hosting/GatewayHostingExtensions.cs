@@ -94,6 +94,11 @@ public static class GatewayHostingExtensions
                 // Erasure must remove the row, not leave a cleared payload behind.
                 o.DeleteStateOnClear = true;
             }));
+            // Storage failures cross silos as a serialisable exception that says whether anything
+            // was recorded; the drivers' own exceptions cannot be deserialised by another silo.
+            OutcomeReportingGrainStorage.Decorate(silo.Services, StorageNames.ConsentStore);
+            silo.AddIncomingGrainCallFilter<StorageOutcomeIncomingFilter>();
+            silo.AddOutgoingGrainCallFilter<StorageOutcomeOutgoingFilter>();
             silo.Configure<GrainCollectionOptions>(ActivationOptions.Read(builder.Configuration).ApplyTo);
             silo.AddGatewayObservability(builder.Configuration);
         });
@@ -125,6 +130,8 @@ public static class GatewayHostingExtensions
         builder.AddGatewayObservability();
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("silo", () => HealthCheckResult.Healthy());
+        // Last: every AddGrpc above registers grpc-dotnet's own binder again.
+        builder.Services.AnswerMalformedRequestsInvalidArgument();
         return builder;
     }
 
@@ -134,7 +141,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton(sp =>
         {
             var flag = sp.GetRequiredService<CacheDirtyFlag>();
-            return new CacheHealth { PublishFailure = () => flag.MarkAsync() };
+            return new CacheHealth { PublishFailure = () => PublishCacheFailureAsync(flag) };
         });
         var redis = configuration.GetConnectionString(StorageProfile.RedisConnectionName);
         if (string.IsNullOrWhiteSpace(redis))
@@ -152,6 +159,20 @@ public static class GatewayHostingExtensions
         services.AddSingleton<ISuppressionCache>(sp => new RedisSuppressionCache(
             sp.GetRequiredService<IConnectionMultiplexer>(),
             new RedisCacheOptions(KeyPrefix: sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value.CacheKeyPrefix)));
+    }
+
+    /// <summary>Publishing follows a durable write that the cache missed: if it fails, that write
+    /// stands unacknowledged, so its outcome is unknown to the caller, never "not recorded".</summary>
+    private static async Task PublishCacheFailureAsync(CacheDirtyFlag flag)
+    {
+        try
+        {
+            await flag.MarkAsync();
+        }
+        catch (Exception ex) when (StorageFailures.Classify(ex) is not null)
+        {
+            throw new StorageUnavailableException(StorageOutcome.Unknown, StorageFailures.CauseOf(ex));
+        }
     }
 
     /// <summary>
@@ -183,6 +204,7 @@ public static class GatewayHostingExtensions
     public static WebApplication MapConsentGateway(this WebApplication app)
     {
         app.UseWebConsoleHeaders();
+        app.UseRequestBodyLimits();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapWebConsole();

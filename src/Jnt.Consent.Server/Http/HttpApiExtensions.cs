@@ -16,8 +16,10 @@ public static class HttpApiExtensions
 
     public static WebApplicationBuilder AddGatewayHttpApi(this WebApplicationBuilder builder)
     {
-        // BadRequest in the registry: an error body carries the fields at fault as google.rpc.BadRequest details.
-        builder.Services.AddGrpc().AddJsonTranscoding(json => json.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(Google.Rpc.BadRequest.Descriptor));
+        // BadRequest and ErrorInfo in the registry: an error body carries the fields at fault, or
+        // what is known of a failed write's outcome, as google.rpc details.
+        builder.Services.AddGrpc().AddJsonTranscoding(json => json.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(
+            Google.Rpc.BadRequest.Descriptor, Google.Rpc.ErrorInfo.Descriptor));
         builder.Services.AddGrpcSwagger();
         builder.Services.AddSwaggerGen(swagger =>
         {

@@ -58,6 +58,8 @@ public sealed class ContactSuppressions(ProhibitionListStore store, ISuppression
     private async Task ChangeAsync(string name, ContactKind kind, int mask, string source, IReadOnlyList<HashKey> add, IReadOnlyList<HashKey> remove, CancellationToken cancellationToken)
     {
         var list = await store.ChangeCurrentAsync(name, kind, mask, source, add, remove, cancellationToken);
+        // An erasure that fails after this has an effect: it may not say "nothing was recorded".
+        Grains.Storage.DurableEffects.Mark();
         await writeThrough.ApplyAsync(list, add, remove, cancellationToken);
     }
 }

@@ -35,7 +35,9 @@ public static class OneClickUnsubscribe
     public static WebApplication MapOneClickUnsubscribe(this WebApplication app)
     {
         app.MapPost(Path + "/{token}", Unsubscribe).AllowAnonymous().DisableAntiforgery();
-        app.MapGet(Path + "/{token}", Confirm).AllowAnonymous();
+        // HEAD as GET (link checkers and mail scanners probe links): the confirmation page's
+        // headers, no body, and never a change.
+        app.MapMethods(Path + "/{token}", [HttpMethods.Get, HttpMethods.Head], Confirm).AllowAnonymous();
         return app;
     }
 
@@ -43,15 +45,36 @@ public static class OneClickUnsubscribe
     private static IResult Confirm(string token, UnsubscribeTokenCodec codec) =>
         codec.TryRead(token, out _, out _)
             ? Results.Content($"""
-                <!doctype html><html lang="fi"><meta charset="utf-8"><title>Peru markkinointi / Unsubscribe</title>
+                <!doctype html><html lang="fi"><meta charset="utf-8"><title>Peru markkinointi / Avsluta marknadsföring / Unsubscribe</title>
                 <form method="post" action="{Path}/{Uri.EscapeDataString(token)}">
                 <input type="hidden" name="List-Unsubscribe" value="One-Click">
-                <p>Haluatko kieltää tämän markkinoinnin? / Stop this marketing?</p>
-                <button type="submit">Peru / Unsubscribe</button></form></html>
+                <p>Haluatko kieltää tämän markkinoinnin? / Vill du stoppa den här marknadsföringen? / Stop this marketing?</p>
+                <button type="submit">Peru / Avsluta / Unsubscribe</button></form></html>
                 """, "text/html; charset=utf-8")
             : Results.BadRequest("This unsubscribe link is not valid.");
 
+    private const string Done = "Markkinointi peruttu. / Marknadsföringen avslutad. / Unsubscribed.";
+
     private static async Task<IResult> Unsubscribe(string token, HttpRequest request, UnsubscribeTokenCodec codec,
+        IGrainFactory grains, ContactSuppressions suppressions, Pseudonymiser pseudonymiser)
+    {
+        // As on the API: an outage is 503 with what is known (the sender retries), never a 500.
+        var effects = Grains.Storage.DurableEffects.Begin();
+        try
+        {
+            return await UnsubscribeAsync(token, request, codec, grains, suppressions, pseudonymiser);
+        }
+        catch (Exception ex) when (Storage.StorageFailures.Classify(ex) is { } outcome)
+        {
+            var recorded = effects.Occurred ? Grains.Storage.StorageOutcome.Unknown : outcome;
+            return Results.Text(recorded == Grains.Storage.StorageOutcome.NotRecorded
+                    ? "Palvelu ei ole juuri nyt käytettävissä; mitään ei tallennettu. Yritä hetken päästä uudelleen. / Tjänsten är inte tillgänglig just nu; inget sparades. Försök igen om en stund. / The service is unavailable; nothing was recorded. Please try again shortly."
+                    : "Palvelu ei ole juuri nyt käytettävissä. Yritä hetken päästä uudelleen. / Tjänsten är inte tillgänglig just nu. Försök igen om en stund. / The service is unavailable. Please try again shortly.",
+                "text/plain; charset=utf-8", System.Text.Encoding.UTF8, StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private static async Task<IResult> UnsubscribeAsync(string token, HttpRequest request, UnsubscribeTokenCodec codec,
         IGrainFactory grains, ContactSuppressions suppressions, Pseudonymiser pseudonymiser)
     {
         if (!request.HasFormContentType || (await request.ReadFormAsync())["List-Unsubscribe"] != "One-Click")
@@ -81,7 +104,7 @@ public static class OneClickUnsubscribe
             if (customerIds.Count == 0)
             {
                 await suppressions.AddUnsubscribedEmailAsync(pseudonymiser.ContactHash(email));
-                return Results.Text("Unsubscribed. / Markkinointi peruttu.");
+                return Results.Text(Done);
             }
         }
         else
@@ -106,6 +129,6 @@ public static class OneClickUnsubscribe
                 return Results.NotFound("No such subscription.");
             }
         }
-        return Results.Text("Unsubscribed. / Markkinointi peruttu.");
+        return Results.Text(Done);
     }
 }

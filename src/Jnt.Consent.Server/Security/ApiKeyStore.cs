@@ -76,9 +76,8 @@ public sealed class ApiKeyStore(Database database, TimeProvider time) : IDisposa
     /// <summary>Creates a key and returns it: the only time it is ever visible.</summary>
     public async Task<(string Key, StoredApiKey Stored)> CreateAsync(string name, string role, CancellationToken cancellationToken = default)
     {
-        var keyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        var key = $"jnt_{keyId}_{Base64Url(RandomNumberGenerator.GetBytes(32))}";
-        return (key, await InsertAsync(keyId, name, role, key, cancellationToken));
+        var key = NewKey();
+        return (key, await InsertAsync(KeyIdOf(key)!, name, role, key, cancellationToken));
     }
 
     /// <summary>Stores a key chosen outside (a deployment's bootstrap admin key).</summary>
@@ -105,13 +104,59 @@ public sealed class ApiKeyStore(Database database, TimeProvider time) : IDisposa
     public async Task<bool> AnyActiveAdminAsync(CancellationToken cancellationToken = default) =>
         (await ListAsync(cancellationToken)).Any(k => k.Role == Roles.Admin && k.RevokedAt is null);
 
+    /// <summary>
+    /// Stores <paramref name="key"/> as an admin key only if no active admin key exists, checked and
+    /// inserted in one transaction under a database-wide lock (PostgreSQL advisory lock; SQLite's
+    /// single writer): silos started together against a new database create one admin key between
+    /// them, not one each. False if an admin key existed.
+    /// </summary>
+    public async Task<bool> InsertFirstAdminAsync(string name, string key, CancellationToken cancellationToken = default)
+    {
+        var keyId = KeyIdOf(key) ?? throw new ArgumentException("Not an API key of the form jnt_<12 hex>_<secret>.", nameof(key));
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // SQLite: BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default), so the check already holds the write lock.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (database.IsPostgres)
+        {
+            await using var lockCommand = Database.Command(connection, "SELECT pg_advisory_xact_lock(@key)::text", transaction, ("@key", BootstrapLockKey));
+            await lockCommand.ExecuteScalarAsync(cancellationToken);
+        }
+        await using (var count = Database.Command(connection,
+            "SELECT COUNT(*) FROM jnt_api_key WHERE role = @role AND revoked_at IS NULL", transaction, ("@role", Roles.Admin)))
+        {
+            if (Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                await RefreshAsync(cancellationToken);
+                return false;
+            }
+        }
+        await using (var insert = InsertCommand(connection, transaction, new StoredApiKey(keyId, name, Roles.Admin, Hash(key), time.GetUtcNow(), null)))
+        {
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        await RefreshAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>A new key of the form the gateway issues: "jnt_{12 hex}_{secret}".</summary>
+    public static string NewKey() =>
+        $"jnt_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}_{Base64Url(RandomNumberGenerator.GetBytes(32))}";
+
+    // Beside the schema migrator's (…0001) and the tally projector's (…0006).
+    private const long BootstrapLockKey = 0x4a4e54_0007;
+
+    private static System.Data.Common.DbCommand InsertCommand(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction, StoredApiKey stored) =>
+        Database.Command(connection,
+            "INSERT INTO jnt_api_key (key_id, name, role, key_hash, created_at) VALUES (@id, @name, @role, @hash, @created) ON CONFLICT (key_id) DO NOTHING", transaction,
+            ("@id", stored.KeyId), ("@name", stored.Name), ("@role", stored.Role), ("@hash", stored.KeyHash), ("@created", stored.CreatedAt));
+
     private async Task<StoredApiKey> InsertAsync(string keyId, string name, string role, string key, CancellationToken cancellationToken)
     {
         var stored = new StoredApiKey(keyId, name, role, Hash(key), time.GetUtcNow(), null);
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Database.Command(connection,
-            "INSERT INTO jnt_api_key (key_id, name, role, key_hash, created_at) VALUES (@id, @name, @role, @hash, @created) ON CONFLICT (key_id) DO NOTHING", null,
-            ("@id", keyId), ("@name", name), ("@role", role), ("@hash", stored.KeyHash), ("@created", stored.CreatedAt));
+        await using var command = InsertCommand(connection, null, stored);
         await command.ExecuteNonQueryAsync(cancellationToken);
         await RefreshAsync(cancellationToken);
         return stored;

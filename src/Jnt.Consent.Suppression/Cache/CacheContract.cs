@@ -61,6 +61,10 @@ public sealed record CacheStatus(bool Ready, long Epoch);
 /// </summary>
 public interface ISuppressionCache
 {
+    /// <summary>False when the cache is known to be unreachable without asking it (no connection):
+    /// a write sent now would wait for a reconnect or its timeout.</summary>
+    bool KnownUnreachable => false;
+
     /// <summary>Answers every query in order; one round trip for the whole batch where the store allows.</summary>
     Task<CacheReadResult> ReadAsync(IReadOnlyList<CacheQuery> queries, CancellationToken cancellationToken = default);
 

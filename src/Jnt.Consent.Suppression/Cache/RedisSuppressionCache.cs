@@ -69,6 +69,8 @@ public sealed class RedisSuppressionCache : ISuppressionCache
         contactKeyPrefix = Encoding.UTF8.GetBytes(options.KeyPrefix + "k:");
     }
 
+    public bool KnownUnreachable => !redis.IsConnected;
+
     public async Task<CacheReadResult> ReadAsync(IReadOnlyList<CacheQuery> queries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(queries);
@@ -77,7 +79,8 @@ public sealed class RedisSuppressionCache : ISuppressionCache
             // A read sent now would wait in the client's backlog for a reconnect, up to the command
             // timeout, and every check behind it too: while Redis was down a scrub paid that per
             // batch and ran at about 500 contacts/s. A read fails at once, and the caller asks the
-            // durable store. Writes still wait: a write that outlasts a short blip saves a rebuild.
+            // durable store. A write still waits, unless one already failed (CacheWriteThrough): a
+            // write that outlasts a short blip saves a rebuild.
             throw new CacheUnreachableException("Redis is not connected; the read was not sent.");
         }
         var chunks = Math.Max(1, (queries.Count + QueriesPerScript - 1) / QueriesPerScript);

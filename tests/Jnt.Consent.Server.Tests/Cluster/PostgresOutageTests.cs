@@ -41,6 +41,8 @@ public sealed class PostgresOutageTests : IDisposable
         }
 
         Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+        // The database was down before the write: it refused the connection, so nothing was recorded.
+        Assert.Equal("NOT_RECORDED", refused.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason);
         // Nothing of the refused write is visible: not in memory, not in storage.
         var afterOutage = await silo.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id, AccessReason = "test" });
         Assert.Equal(1, afterOutage.Version);

@@ -28,7 +28,9 @@ public static class TestServices
         return new NpgsqlConnectionStringBuilder(PostgresServer) { Database = name, MaxPoolSize = 30 }.ConnectionString;
     }
 
-    public static Task StopPostgresAsync() => RunScriptAsync("postgres-stop");
+    /// <summary>Stops PostgreSQL: "fast" (pg_ctl's default, sessions are told and roll back) or
+    /// "immediate" (the server processes are killed, as in a crash).</summary>
+    public static Task StopPostgresAsync(string mode = "fast") => RunScriptAsync("postgres-stop", mode);
 
     public static Task StartPostgresAsync() => RunScriptAsync("postgres-start");
 
@@ -68,9 +70,9 @@ public static class TestServices
         $"--Gateway:MigrateOnStart={migrate}",
     ];
 
-    private static async Task RunScriptAsync(string command)
+    private static async Task RunScriptAsync(string command, params string[] extra)
     {
-        var run = await Processes.RunAsync("bash", [Required("JNT_TEST_SERVICES_SCRIPT"), command, Required("JNT_TEST_SERVICES_DIR")],
+        var run = await Processes.RunAsync("bash", [Required("JNT_TEST_SERVICES_SCRIPT"), command, Required("JNT_TEST_SERVICES_DIR"), .. extra],
             timeout: TimeSpan.FromSeconds(90));
         if (run.ExitCode != 0)
         {

@@ -43,6 +43,10 @@ public sealed class JsonStorageOutageTests : IDisposable
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.Status);
         Assert.Equal(14, refused.Body!["code"]!.GetValue<int>());
+        // What is known of the refused write, as a google.rpc.ErrorInfo a program can act on.
+        var info = Assert.Single(refused.Body["details"]!.AsArray(), d => d!["@type"]!.GetValue<string>() == "type.googleapis.com/google.rpc.ErrorInfo")!;
+        Assert.Contains(info["reason"]!.GetValue<string>(), new[] { "NOT_RECORDED", "OUTCOME_UNKNOWN" });
+        Assert.Equal("consent.jnt.fi", info["domain"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, retried.Status);
         Assert.False(retried.Body!["replayed"]!.GetValue<bool>());
         Assert.Equal("2", retried.Body["version"]!.ToString());

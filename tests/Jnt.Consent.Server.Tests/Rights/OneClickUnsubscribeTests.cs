@@ -42,6 +42,27 @@ public sealed class OneClickUnsubscribeTests(GatewayFixture fixture) : IDisposab
     }
 
     [Fact]
+    public async Task Head_on_a_link_answers_as_get_and_records_nothing()
+    {
+        var id = NewCustomerId();
+        await Gateway.Customers.UpsertCustomerAsync(Business(id));
+        var link = await Links.CreateUnsubscribeTokenAsync(new CreateUnsubscribeTokenRequest { CustomerId = id, Purposes = { Purpose.DirectAdvertising }, Channel = Channel.Email });
+
+        // Link checkers and mail scanners probe links with HEAD, anonymously.
+        using var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(Gateway.WebAddress, link.Path)));
+        using var get = await http.GetAsync(new Uri(Gateway.WebAddress, link.Path));
+        using var headOfForged = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(Gateway.WebAddress, "/unsubscribe/forged-token")));
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(get.Content.Headers.ContentType, head.Content.Headers.ContentType);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, headOfForged.StatusCode);
+        var customer = await Gateway.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id, AccessReason = "test" });
+        Assert.Equal(1, customer.Version);
+        Assert.True((await Gateway.Suppression.CheckAsync(CheckCustomer(id, Channel.Email, Purpose.DirectAdvertising))).Allowed);
+    }
+
+    [Fact]
     public async Task A_tampered_or_forged_link_is_refused_and_changes_nothing()
     {
         var id = NewCustomerId();
