@@ -76,6 +76,8 @@ public sealed partial class DoNotContactList(
                 }
             }
             await transaction.CommitAsync(cancellationToken);
+            // Recorded: a failure after this may not be reported as "nothing was recorded".
+            Grains.Storage.DurableEffects.Mark();
         }
         // Committed: from here on the caller's cancellation must not keep the change from the cache.
         foreach (var list in changed)
@@ -125,6 +127,8 @@ public sealed partial class DoNotContactList(
                     DoNotContactLists.Bit(channel), DoNotContactLists.Source, [], [contact.Hash], cancellationToken));
             }
             await transaction.CommitAsync(cancellationToken);
+            // Recorded: a failure after this may not be reported as "nothing was recorded".
+            Grains.Storage.DurableEffects.Mark();
         }
         foreach (var list in changed)
         {
