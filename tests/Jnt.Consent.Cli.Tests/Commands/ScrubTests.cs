@@ -110,11 +110,11 @@ public sealed class ScrubTests(GatewayFixture fixture) : IDisposable
         Assert.Equal(campaignId, receipt.CampaignId);
         Assert.Equal(answers.Count, receipt.Checked);
         Assert.Equal(allowed, receipt.Allowed);
-        Assert.Equal(1, receipt.Errors);   // only "not-an-email" reached the gateway; the rest were refused before sending
+        Assert.Equal(2, receipt.Errors);   // "not-an-email" and post to an email address reached the gateway; the rest were refused before sending
         var shown = await CliProcess.AsAsync(Gateway, "campaign", "receipt", receiptId);
         Assert.True(shown.ExitCode == 0, shown.Output);
         Assert.Contains($"Receipt {receiptId} for campaign {campaignId}", shown.Stdout);
-        Assert.Contains($"{receipt.Checked:N0} checked, {receipt.Allowed:N0} allowed, 1 malformed", shown.Stdout);
+        Assert.Contains($"{receipt.Checked:N0} checked, {receipt.Allowed:N0} allowed, 2 malformed", shown.Stdout);
         Assert.Contains(receipt.ListDigest, shown.Stdout);
         Assert.Equal(5, (await CliProcess.AsAsync(Gateway, "campaign", "receipt", "0123456789abcdef")).ExitCode);   // not found
         Assert.False(File.Exists(outputPath + ".partial"));

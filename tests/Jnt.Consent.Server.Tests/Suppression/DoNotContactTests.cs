@@ -68,13 +68,11 @@ public sealed class DoNotContactTests(GatewayFixture fixture) : IDisposable
         await Gateway.Customers.UpsertCustomerAsync(Consumer(id, email, phone));
         await Gateway.Customers.RecordConsentAsync(ConsentTo(id, new Scope { AllPurposes = true, Channels = { Channel.Phone, Channel.Sms, Channel.Post } }));
         var byId = await Check(CheckCustomer(id, Channel.Phone, Purpose.DistanceSelling));
-        var byEmail = await Check(CheckEmail(email, Channel.Sms, Purpose.DirectAdvertising));
         var byPhone = await Check(CheckPhone(phone, Channel.Phone, Purpose.DirectAdvertising));
         var post = await Check(CheckCustomer(id, Channel.Post, Purpose.DirectAdvertising));
         var invoice = await Check(CheckCustomer(id, Channel.Sms, Purpose.CustomerRelationship));
 
         Assert.Equal((false, DecisionReason.ExternalProhibition), (byId.Allowed, byId.Reason));
-        Assert.Equal((false, DecisionReason.ExternalProhibition), (byEmail.Allowed, byEmail.Reason));
         Assert.Equal((false, DecisionReason.ExternalProhibition), (byPhone.Allowed, byPhone.Reason));
         Assert.Equal((true, DecisionReason.OptOutChannel), (post.Allowed, post.Reason));
         Assert.Equal((true, DecisionReason.CustomerRelationshipExempt), (invoice.Allowed, invoice.Reason));
