@@ -55,7 +55,6 @@ public sealed class DoNotContactClusterTests : IDisposable
             await b.Suppression.CheckAsync(CheckPhone(unlinked, Channel.Phone, Purpose.DistanceSelling)),
             await b.Suppression.CheckAsync(CheckPhone(unlinked, Channel.Sms, Purpose.DirectAdvertising)),
             await b.Suppression.CheckAsync(CheckCustomer(id, Channel.Sms, Purpose.DirectAdvertising)),
-            await b.Suppression.CheckAsync(CheckEmail(email, Channel.Phone, Purpose.DistanceSelling)),
             await b.Suppression.CheckAsync(CheckPhone(customersPhone, Channel.Phone, Purpose.MarketResearch)),
             await a.Suppression.CheckAsync(CheckCustomer(id, Channel.Phone, Purpose.DistanceSelling)),
         };
