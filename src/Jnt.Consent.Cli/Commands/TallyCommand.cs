@@ -25,7 +25,8 @@ internal static class TallyCommand
         var json = CommonOptions.Json();
         var command = new Command("tally", """
             Counts of customers who consented, objected or neither, and who are reachable, per purpose, channel and
-            customer group (role: analyst). Counts that could single out a small group are withheld and shown as "-".
+            customer group (role: analyst). Counts that could single out a small group are withheld and shown as "-",
+            and so are counts it could be worked out from, shown as "-*".
             """)
         {
             asOf, purposes, channels, groups, combine, csv, json,
@@ -90,7 +91,7 @@ internal static class TallyCommand
         }
         var text = new System.Text.StringBuilder();
         text.Append(CultureInfo.InvariantCulture,
-            $"Tallies as of {tallies.AsOfDate} (policy {tallies.PolicyVersion}; counts under {tallies.SmallCellThreshold} customers withheld as \"-\")\n");
+            $"Tallies as of {tallies.AsOfDate} (policy {tallies.PolicyVersion}; withheld: \"-\" a group under {tallies.SmallCellThreshold} customers, \"-*\" to protect another figure)\n");
         text.Append(table.Render());
         if (tallies.PendingChanges > 0)
         {
@@ -99,14 +100,14 @@ internal static class TallyCommand
         return text.ToString();
     }
 
-    /// <summary>"1,234 (12.3 %)", "1,234" when only the rate is withheld, "-" when the count is.</summary>
+    /// <summary>"1,234 (12.3 %)", "1,234" when only the rate is withheld; "-" when the count is withheld as a small group, "-*" to protect another figure.</summary>
     public static string Count(TallyCount count, bool withRate = true)
     {
-        if (count.Suppressed)
+        if (!count.HasCount)
         {
-            return "-";
+            return count.Withheld == TallyWithholding.ProtectsAnother ? "-*" : "-";
         }
         var number = count.Count.ToString("N0", CultureInfo.InvariantCulture);
-        return withRate && !count.RateSuppressed ? string.Create(CultureInfo.InvariantCulture, $"{number} ({count.Rate * 100:0.0} %)") : number;
+        return withRate && count.HasRate ? string.Create(CultureInfo.InvariantCulture, $"{number} ({count.Rate * 100:0.0} %)") : number;
     }
 }

@@ -1,67 +1,38 @@
 namespace Jnt.Consent.Domain.Tallies;
 
-/// <summary>Which measures of a row are withheld.</summary>
-[Flags]
-public enum SuppressedMeasures
-{
-    None = 0,
-    Customers = 1,
-    Consented = 2,
-    Objected = 4,
-    Neither = 8,
-    Reachable = 16,
-    All = Customers | Consented | Objected | Neither | Reachable,
-}
-
-/// <summary>A row as it may be published: the counts and which of them must not be shown.</summary>
-public readonly record struct PublishedCounts(TallyCounts Counts, SuppressedMeasures Suppressed)
-{
-    public bool IsSuppressed(TallyMeasure measure) => (Suppressed & SmallCellSuppression.Flag(measure)) != 0;
-
-    /// <summary>The count, or null when it is withheld.</summary>
-    public long? Count(TallyMeasure measure) => IsSuppressed(measure) ? null : Counts[measure];
-
-    /// <summary>
-    /// The share of the row's customers; for <see cref="TallyMeasure.Customers"/> the share of all
-    /// customers (<paramref name="population"/>). Null when the count, or the customers it divides by, is withheld.
-    /// </summary>
-    public double? Rate(TallyMeasure measure, long population)
-    {
-        if (IsSuppressed(measure) || IsSuppressed(TallyMeasure.Customers))
-        {
-            return null;
-        }
-        var denominator = measure == TallyMeasure.Customers ? population : Counts.Customers;
-        return denominator == 0 ? 0 : (double)Counts[measure] / denominator;
-    }
-}
-
 /// <summary>
-/// Small-cell suppression: no published count may single out fewer than <c>threshold</c> customers,
-/// neither directly nor by subtracting other published counts. Applied to the whole grid (every
-/// group and all groups together, every cell and "any" row) at once, so the same counts are withheld
-/// whatever a caller asks for, and two different requests cannot be subtracted from each other.
+/// Small-cell suppression: no group of 1 to threshold − 1 customers that a tally row describes (a count,
+/// the customers of its row a count leaves out, or a customer group) may be shown, or narrowed down by
+/// combining published counts with what always holds between them (<see cref="TallyIdentities"/>).
+/// Applied to the whole grid (every group and all groups together, every cell and "any" row) at once, so
+/// the same counts are withheld whatever a caller asks for, and two requests for the same day cannot be
+/// combined into more than the grid.
 /// </summary>
 /// <remarks>
-/// Rules, repeated until nothing changes (each only ever withholds more):
 /// <list type="number">
-/// <item>A row with 1 to threshold−1 customers is withheld whole.</item>
-/// <item>A count is withheld if it, or the customers of its row that it leaves out, is 1 to threshold−1
-/// ("3 customers did not consent" singles them out as much as "3 consented").</item>
-/// <item>Consented, objected and neither add up to the row's customers. If one of the four is withheld,
-/// so is the smallest shown status, and all three statuses if the withheld ones still add up to 1 to threshold−1.</item>
-/// <item>A group's customers are the same number in every row of the group: withheld in one row, withheld in all.</item>
-/// <item>A group's count plus the other group's count is the all-groups count. If one of the three
-/// is withheld, so is the smaller of the other two.</item>
+/// <item>Small groups are withheld (<see cref="Withholding.SmallGroup"/>): a count that is 1 to
+/// threshold − 1, or leaves out 1 to threshold − 1 of its row's customers, and every count of a
+/// customer group that small.</item>
+/// <item>A customer group of 1 to threshold − 1 customers is withheld whole, and every all-groups count
+/// with it (else all groups minus the other group would give it back).</item>
+/// <item>Reachable is withheld with the count it equals on a cell (consented on a consumer's opt-in cell,
+/// customers − objected elsewhere), and the other way round.</item>
+/// <item>For each small group, <see cref="DisclosureWitnesses"/> finds counts that differ from the true
+/// ones only where withheld, agree with every identity of both groups and every published all-groups
+/// sum, and put the group at the threshold or above, and others that put it at 0. Where none exist it
+/// withholds more counts, as few as it finds, that make them exist (<see cref="Withholding.ProtectsAnother"/>),
+/// preferring a group's count to an all-groups one and a cell to an "any" row, the headline figures;
+/// if even that fails, it withholds the smaller customer group whole, as in 2.</item>
 /// </list>
-/// What this does not cover: differences between two dates of a series, and the overlap of "any"
-/// rows with single cells (a union, not a sum, so not solvable for one customer by subtraction).
+/// An attacker's linear program over the published counts can therefore narrow no small group to less
+/// than 0 to the threshold: tests/Jnt.Consent.Server.InProcess.Tests/Tallies/DisclosureAttackTests.cs
+/// checks that with a real LP solver. Not covered: differences between two dates (each period of a
+/// series is suppressed on its own), and the difference between a published "any" row and a published
+/// cell of it (customers in the union but not in that cell). docs/tallies-disclosure.md has the details.
 /// </remarks>
 public static class SmallCellSuppression
 {
     public const int DefaultThreshold = 5;
-
-    private static readonly TallyMeasure[] Partition = [TallyMeasure.Consented, TallyMeasure.Objected, TallyMeasure.Neither];
 
     private static readonly TallyMeasure[] Measures =
         [TallyMeasure.Customers, TallyMeasure.Consented, TallyMeasure.Objected, TallyMeasure.Neither, TallyMeasure.Reachable];
@@ -76,14 +47,10 @@ public static class SmallCellSuppression
         _ => throw new ArgumentOutOfRangeException(nameof(measure)),
     };
 
-    // The grid as positions in TallyKey.All, worked out once: a series suppresses one grid per period,
-    // and dictionaries and LINQ per rule made that most of a series' time. Same rules, same order.
+    // The grid as positions in TallyKey.All: all groups' rows, then each group's, each in TallyKey.Cells order.
     private static readonly TallyKey[] Keys = [.. TallyKey.All];
-    private static readonly Dictionary<TallyKey, int> Position = Keys.Select((key, i) => (key, i)).ToDictionary(p => p.key, p => p.i);
-    private static readonly int[] GroupOf = [.. Keys.Select(k => k.Group is { } g ? TallyKey.Groups.ToList().IndexOf(g) + 1 : 0)];
-    private static readonly int[] AllGroupsRows = [.. Enumerable.Range(0, Keys.Length).Where(i => Keys[i].Group is null)];
-    private static readonly int[] ConsumerRow = [.. Keys.Select(k => Position.GetValueOrDefault(k.WithGroup(CustomerGroup.Consumer), -1))];
-    private static readonly int[] BusinessRow = [.. Keys.Select(k => Position.GetValueOrDefault(k.WithGroup(CustomerGroup.Business), -1))];
+    private static readonly int Rows = TallyKey.Cells.Count;
+    private static readonly CustomerGroup?[] GroupOrder = [.. Keys.Where((_, i) => i % Rows == 0).Select(k => k.Group)];
 
     /// <param name="grid">Counts per key; a key that is missing counts zero.</param>
     /// <param name="threshold">The smallest group that may be published; 1 publishes everything.</param>
@@ -94,140 +61,136 @@ public static class SmallCellSuppression
         bool Small(long value) => value > 0 && value < threshold;
 
         var counts = new TallyCounts[Keys.Length];
-        var flags = new SuppressedMeasures[Keys.Length];
+        var small = new SuppressedMeasures[Keys.Length];
         for (var i = 0; i < Keys.Length; i++)
         {
             var c = counts[i] = grid.TryGetValue(Keys[i], out var found) ? found : TallyCounts.Zero;
-            var suppressed = SuppressedMeasures.None;
             if (Small(c.Customers))
             {
-                suppressed = SuppressedMeasures.All;
+                small[i] = SuppressedMeasures.All;
+                continue;
             }
-            else
+            for (var m = 1; m < Measures.Length; m++)
             {
-                for (var m = 1; m < Measures.Length; m++)
+                if (Small(c[Measures[m]]) || Small(c.Customers - c[Measures[m]]))
                 {
-                    var measure = Measures[m];
-                    if (Small(c[measure]) || Small(c.Customers - c[measure]))
-                    {
-                        suppressed |= Flag(measure);
-                    }
+                    small[i] |= Flag(Measures[m]);
                 }
             }
-            flags[i] = suppressed;
         }
+        var flags = (SuppressedMeasures[])small.Clone();
 
-        bool changed;
-        do
+        if (small.Any(f => f != SuppressedMeasures.None))
         {
-            changed = false;
-            for (var i = 0; i < Keys.Length; i++)
-            {
-                changed |= ProtectPartition(counts[i], ref flags[i], threshold);
-            }
-            changed |= ProtectGroupCustomers(flags);
-            foreach (var total in AllGroupsRows)
-            {
-                foreach (var measure in Measures)
-                {
-                    changed |= ProtectGroupSum(total, measure, counts, flags);
-                }
-            }
+            Protect(counts, flags, threshold);
         }
-        while (changed);
 
         var published = new Dictionary<TallyKey, PublishedCounts>(Keys.Length);
         for (var i = 0; i < Keys.Length; i++)
         {
-            published[Keys[i]] = new PublishedCounts(counts[i], flags[i]);
+            published[Keys[i]] = new PublishedCounts(counts[i], flags[i], small[i] & flags[i]);
         }
         return published;
     }
 
-    private static bool ProtectPartition(TallyCounts counts, ref SuppressedMeasures flags, int threshold)
+    private static void Protect(TallyCounts[] counts, SuppressedMeasures[] flags, int threshold)
     {
-        int withheld = 0;
-        long withheldSum = 0;
-        foreach (var measure in Partition)
+        var width = TallyIdentities.FigureCount;
+        var all = Array.IndexOf(GroupOrder, null) * Rows;
+        var offsets = TallyKey.Groups.Select(g => Array.IndexOf(GroupOrder, g) * Rows).ToArray();
+        var truth = new long[offsets.Length * width];
+        var withheld = new bool[offsets.Length * width];
+        var allWithheld = new bool[width];
+        for (var row = 0; row < Rows; row++)
         {
-            if ((flags & Flag(measure)) != 0)
+            for (var m = 0; m < Measures.Length; m++)
             {
-                withheld++;
-                withheldSum += counts[measure];
+                var figure = TallyIdentities.Figure(row, Measures[m]);
+                var flag = Flag(Measures[m]);
+                allWithheld[figure] |= (flags[all + row] & flag) != 0;
+                for (var block = 0; block < offsets.Length; block++)
+                {
+                    // Every row of a group has the same customers: take any × any's, withheld if withheld anywhere.
+                    if (Measures[m] != TallyMeasure.Customers || row == Rows - 1)
+                    {
+                        truth[block * width + figure] = counts[offsets[block] + row][Measures[m]];
+                    }
+                    withheld[block * width + figure] |= (flags[offsets[block] + row] & flag) != 0;
+                }
             }
         }
-        var customersWithheld = (flags & SuppressedMeasures.Customers) != 0;
-        var unknowns = withheld + (customersWithheld ? 1 : 0);
-        if (withheld == 3 || unknowns == 0)
+
+        // A customer group too small to show is withheld whole, with every all-groups count (else they
+        // minus the other group give it back); then only its own relations bind it, and any population
+        // of its own could stand behind it.
+        var whole = Enumerable.Range(0, offsets.Length).Select(b => withheld[b * width + TallyIdentities.Customers]).ToArray();
+        var witnesses = new DisclosureWitnesses(truth, withheld, allWithheld, threshold);
+        while (true)
         {
-            return false;
-        }
-        // Two or more unknowns cannot be solved for, unless the withheld statuses together are a small group.
-        if (unknowns >= 2 && (customersWithheld || !(withheldSum > 0 && withheldSum < threshold)))
-        {
-            return false;
-        }
-        // Withhold the smallest shown one: it costs the least information. Ties go in the fixed order.
-        TallyMeasure? next = null;
-        foreach (var measure in Partition)
-        {
-            if ((flags & Flag(measure)) == 0 && (next is null || counts[measure] < counts[next.Value]))
+            for (var block = 0; block < offsets.Length; block++)
             {
-                next = measure;
+                if (whole[block])
+                {
+                    Array.Fill(withheld, true, block * width, width);
+                    Array.Fill(allWithheld, true);
+                }
+                WithholdReachableWithItsSource(block, withheld);
+            }
+            var failed = witnesses.ProtectAll(whole);
+            if (failed < 0)
+            {
+                break;
+            }
+            whole[failed] = true;
+        }
+        for (var block = 0; block < offsets.Length; block++)
+        {
+            WithholdReachableWithItsSource(block, withheld);
+        }
+
+        for (var row = 0; row < Rows; row++)
+        {
+            for (var m = 0; m < Measures.Length; m++)
+            {
+                var figure = TallyIdentities.Figure(row, Measures[m]);
+                var flag = Flag(Measures[m]);
+                if (allWithheld[figure])
+                {
+                    flags[all + row] |= flag;
+                }
+                for (var block = 0; block < offsets.Length; block++)
+                {
+                    if (withheld[block * width + figure])
+                    {
+                        flags[offsets[block] + row] |= flag;
+                    }
+                }
+                if (allWithheld[figure] && offsets.All(o => (flags[o + row] & flag) == 0))
+                {
+                    // Only with counters that do not add up: the groups must not give a withheld total back.
+                    foreach (var offset in offsets)
+                    {
+                        flags[offset + row] |= flag;
+                    }
+                }
             }
         }
-        flags |= Flag(next!.Value);
-        return true;
     }
 
-    private static bool ProtectGroupCustomers(SuppressedMeasures[] flags)
+    // On a cell, reachable is consented (a consumer's opt-in cell) or customers − objected: either both or neither is shown.
+    private static void WithholdReachableWithItsSource(int block, bool[] withheld)
     {
-        // Groups: 0 all groups together, then TallyKey.Groups in order.
-        Span<bool> withheld = stackalloc bool[TallyKey.Groups.Count + 1];
-        for (var i = 0; i < flags.Length; i++)
+        var model = TallyIdentities.For(TallyKey.Groups[block]);
+        var offset = block * TallyIdentities.FigureCount;
+        for (var row = 0; row < Rows; row++)
         {
-            if ((flags[i] & SuppressedMeasures.Customers) != 0)
+            if (!TallyIdentities.IsSingleCell(row))
             {
-                withheld[GroupOf[i]] = true;
+                continue;
             }
+            var reachable = offset + TallyIdentities.Figure(row, TallyMeasure.Reachable);
+            var source = offset + TallyIdentities.Figure(row, model.ReachableIsConsented[row] ? TallyMeasure.Consented : TallyMeasure.Objected);
+            withheld[reachable] = withheld[source] = withheld[reachable] || withheld[source];
         }
-        var changed = false;
-        for (var i = 0; i < flags.Length; i++)
-        {
-            if (withheld[GroupOf[i]] && (flags[i] & SuppressedMeasures.Customers) == 0)
-            {
-                flags[i] |= SuppressedMeasures.Customers;
-                changed = true;
-            }
-        }
-        return changed;
-    }
-
-    private static bool ProtectGroupSum(int total, TallyMeasure measure, TallyCounts[] counts, SuppressedMeasures[] flags)
-    {
-        var flag = Flag(measure);
-        ReadOnlySpan<int> members = [total, ConsumerRow[total], BusinessRow[total]];
-        var withheld = 0;
-        foreach (var member in members)
-        {
-            if ((flags[member] & flag) != 0)
-            {
-                withheld++;
-            }
-        }
-        if (withheld != 1)
-        {
-            return false;
-        }
-        var next = -1;
-        foreach (var member in members)
-        {
-            if ((flags[member] & flag) == 0 && (next < 0 || counts[member][measure] < counts[next][measure]))
-            {
-                next = member;
-            }
-        }
-        flags[next] |= flag;
-        return true;
     }
 }

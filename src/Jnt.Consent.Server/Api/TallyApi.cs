@@ -33,7 +33,7 @@ public sealed class TallyApi(
             PolicyVersion = PolicyVersion.Current,
             PendingChanges = pending,
         };
-        response.Rows.AddRange(rows.Select(ToProto));
+        response.Rows.AddRange(rows.Select(TallyMessages.ToProto));
         return response;
     }
 
@@ -50,7 +50,7 @@ public sealed class TallyApi(
         foreach (var (start, end, rows) in await SeriesAsync(selection, periods, length, context.CancellationToken))
         {
             var period = new TallyPeriod { StartDate = TallyCalendar.Format(start), EndDate = TallyCalendar.Format(end) };
-            period.Rows.AddRange(rows.Select(ToProto));
+            period.Rows.AddRange(rows.Select(TallyMessages.ToProto));
             response.Periods.Add(period);
         }
         return response;
@@ -250,25 +250,5 @@ public sealed class TallyApi(
             return [null];
         }
         return listed.Count > 0 ? [.. listed.Distinct()] : [.. every];
-    }
-
-    private static TallyRow ToProto(TallyReportRow row)
-    {
-        TallyCount Count(TallyMeasure measure) => row.Counts.IsSuppressed(measure)
-            ? new TallyCount { Suppressed = true }
-            : row.Counts.Rate(measure, row.Population) is { } rate
-                ? new TallyCount { Count = row.Counts.Counts[measure], Rate = rate }
-                : new TallyCount { Count = row.Counts.Counts[measure], RateSuppressed = true };
-        return new TallyRow
-        {
-            Purpose = row.Key.Purpose is { } p ? ProtoEnums.ToProto(p) : Jnt.Consent.Api.V1.Purpose.Unspecified,
-            Channel = row.Key.Channel is { } c ? ProtoEnums.ToProto(c) : Jnt.Consent.Api.V1.Channel.Unspecified,
-            Group = row.Key.Group is { } g ? ProtoEnums.ToProto(g) : Jnt.Consent.Api.V1.CustomerGroup.Unspecified,
-            Customers = Count(TallyMeasure.Customers),
-            Consented = Count(TallyMeasure.Consented),
-            Objected = Count(TallyMeasure.Objected),
-            Neither = Count(TallyMeasure.Neither),
-            Reachable = Count(TallyMeasure.Reachable),
-        };
     }
 }

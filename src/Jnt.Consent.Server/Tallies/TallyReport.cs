@@ -13,7 +13,8 @@ public sealed record TallySelectionSpec(IReadOnlyList<Purpose?> Purposes, IReadO
 }
 
 /// <summary>One published row: the key and its counts after small-cell suppression.</summary>
-public sealed record TallyReportRow(TallyKey Key, PublishedCounts Counts, long Population);
+/// <param name="Population">All customers, the customers rate's divisor; null when that count is withheld.</param>
+public sealed record TallyReportRow(TallyKey Key, PublishedCounts Counts, long? Population);
 
 /// <summary>Turns counters into what may leave the service: suppressed over the whole grid, then the asked-for rows.</summary>
 public static class TallyReport
@@ -21,7 +22,7 @@ public static class TallyReport
     public static IReadOnlyList<TallyReportRow> Rows(IReadOnlyDictionary<TallyKey, TallyCounts> grid, TallySelectionSpec selection, int threshold)
     {
         var published = SmallCellSuppression.Apply(grid, threshold);
-        var population = grid.GetValueOrDefault(new TallyKey(null, null, null)).Customers;
+        var population = published[new TallyKey(null, null, null)].Count(TallyMeasure.Customers);
         return [.. selection.Keys.Select(key => new TallyReportRow(key, published[key], population))];
     }
 

@@ -88,7 +88,7 @@ public static class AnalystPages
         var threshold = byPurpose.SmallCellThreshold;
 
         var total = all.Rows.FirstOrDefault()?.Customers;
-        var totalText = total is null || total.Suppressed ? Withheld(threshold, l) : total.Count.ToString(CultureInfo.InvariantCulture);
+        var totalText = total is null || !total.HasCount ? Withheld(total, l) : total.Count.ToString(CultureInfo.InvariantCulture);
         var query = $"date={Url(day == today ? "" : FinnishDates.Date(day))}&trend={Url(Granularities[(int)granularity - 1])}";
         var body = $"""
             <form method="get" action="{WebConsole.Root}/analytics" class="card filters" novalidate>
@@ -103,19 +103,20 @@ public static class AnalystPages
             <button type="submit">{E(l.T("Näytä", "Show"))}</button>
             </form>
             <p class="summary">{E(l.T($"Tilanne {FinnishDates.Date(day)}{(day == today ? " (nyt)" : "")}: asiakkaita {totalText}.", $"As at {FinnishDates.Date(day)}{(day == today ? " (now)" : "")}: {totalText} customers."))}
-            {E(l.T($"Alle {threshold} asiakasta kuvaavat luvut jätetään näyttämättä (myös luvut, joista ne voisi päätellä).", $"Counts describing fewer than {threshold} customers are withheld (and counts they could be worked out from)."))}</p>
+            {E(l.T($"Luvut, jotka kuvaavat alle {threshold} asiakkaan ryhmää, on salattu, samoin luvut, joista ne voisi päätellä (”salattu toisen luvun suojaamiseksi”).",
+                $"Counts that describe fewer than {threshold} customers are withheld, and so are counts they could be worked out from (“withheld to protect another figure”)."))}</p>
             <p><a href="{WebConsole.Root}/analytics.csv?{query}&kind=grid" download>{E(l.T("Lataa taulukko CSV-tiedostona", "Download the table as CSV"))}</a> ·
             <a href="{WebConsole.Root}/analytics.csv?{query}&kind=trend" download>{E(l.T("Lataa trendi CSV-tiedostona", "Download the trend as CSV"))}</a></p>
             <h2 id="by-purpose">{E(l.T("Tarkoituksittain (mikä tahansa kanava)", "By purpose (any channel)"))}</h2>
-            {RateBars("chart-purpose", l.T("Suostumus- ja kieltoaste tarkoituksittain", "Consent and objection rates by purpose"), byPurpose, r => PurposeName(r.Purpose, l), threshold, l)}
+            {RateBars("chart-purpose", l.T("Suostumus- ja kieltoaste tarkoituksittain", "Consent and objection rates by purpose"), byPurpose, r => PurposeName(r.Purpose, l), l)}
             <h2 id="by-channel">{E(l.T("Kanavittain (mikä tahansa tarkoitus)", "By channel (any purpose)"))}</h2>
-            {RateBars("chart-channel", l.T("Suostumus- ja kieltoaste kanavittain", "Consent and objection rates by channel"), byChannel, r => ChannelName(r.Channel, l), threshold, l)}
+            {RateBars("chart-channel", l.T("Suostumus- ja kieltoaste kanavittain", "Consent and objection rates by channel"), byChannel, r => ChannelName(r.Channel, l), l)}
             <h2 id="by-group">{E(l.T("Asiakasryhmittäin", "By customer group"))}</h2>
-            {RateBars("chart-group", l.T("Suostumus- ja kieltoaste asiakasryhmittäin", "Consent and objection rates by customer group"), byGroup, r => GroupName(r.Group, l), threshold, l)}
+            {RateBars("chart-group", l.T("Suostumus- ja kieltoaste asiakasryhmittäin", "Consent and objection rates by customer group"), byGroup, r => GroupName(r.Group, l), l)}
             <h2 id="trend-h">{E(l.T("Kehitys", "Trend"))}</h2>
             {Trend(series, l)}
             <h2 id="table-h">{E(l.T("Kaikki solut", "Every cell"))}</h2>
-            {Table(grid, threshold, l)}
+            {Table(grid, l)}
             """;
         return Page(context, l, l.T("Suostumukset ja kiellot: tilastot", "Consents and objections: analytics"), body, errors.Any ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK);
     }
@@ -156,9 +157,12 @@ public static class AnalystPages
     };
 
     private static ChartValue Value(TallyCount? count) =>
-        count is null || count.Suppressed ? new ChartValue(null, null) : new ChartValue(count.Rate, count.Count);
+        count is null || !count.HasCount ? new ChartValue(null, null, ProtectsAnother(count))
+        : new ChartValue(count.HasRate ? count.Rate : null, count.Count);
 
-    private static string RateBars(string id, string title, GetTalliesResponse response, Func<TallyRow, string> label, int threshold, UiLanguage l)
+    private static bool ProtectsAnother(TallyCount? count) => count?.Withheld == TallyWithholding.ProtectsAnother;
+
+    private static string RateBars(string id, string title, GetTalliesResponse response, Func<TallyRow, string> label, UiLanguage l)
     {
         var rows = response.Rows;
         var categories = rows.Select(label).ToList();
@@ -169,7 +173,7 @@ public static class AnalystPages
             [
                 new ChartSeries("consented", l.T("suostumus", "consented"), [.. rows.Select(r => Value(r.Consented))]),
                 new ChartSeries("objected", l.T("kielto", "objected"), [.. rows.Select(r => Value(r.Objected))]),
-            ], threshold, l);
+            ], l);
     }
 
     private static string Trend(GetTallySeriesResponse series, UiLanguage l)
@@ -186,11 +190,11 @@ public static class AnalystPages
             ], l);
     }
 
-    private static string Table(GetTalliesResponse grid, int threshold, UiLanguage l)
+    private static string Table(GetTalliesResponse grid, UiLanguage l)
     {
-        string Cell(TallyCount? count, bool withRate = true) => count is null || count.Suppressed
-            ? $"""<td class="withheld">{E(SvgCharts.Withheld(threshold, l))}</td>"""
-            : withRate
+        string Cell(TallyCount? count, bool withRate = true) => count is null || !count.HasCount
+            ? $"""<td class="withheld">{E(Withheld(count, l))}</td>"""
+            : withRate && count.HasRate
                 ? $"""<td>{count.Count.ToString(CultureInfo.InvariantCulture)} <span class="muted">({E(SvgCharts.Percent(count.Rate, l))})</span></td>"""
                 : $"""<td>{count.Count.ToString(CultureInfo.InvariantCulture)}</td>""";
         var rows = string.Concat(grid.Rows.Select(r => $"""
@@ -206,7 +210,7 @@ public static class AnalystPages
             """;
     }
 
-    private static string Withheld(int threshold, UiLanguage l) => SvgCharts.Withheld(threshold, l);
+    private static string Withheld(TallyCount? count, UiLanguage l) => SvgCharts.Withheld(ProtectsAnother(count), l);
 
     private static string PurposeName(Purpose purpose, UiLanguage l) =>
         ProtoEnums.ToDomain(purpose) is { } p ? p.Name(l) : l.T("mikä tahansa tarkoitus", "any purpose");

@@ -5,7 +5,8 @@ using static Jnt.Consent.Server.Web.Html;
 namespace Jnt.Consent.Server.Web;
 
 /// <summary>One value of a chart: a rate and its count, or null when withheld to protect small groups.</summary>
-public sealed record ChartValue(double? Rate, long? Count)
+/// <param name="ProtectsAnother">A withheld value that is not small itself but protects one that is.</param>
+public sealed record ChartValue(double? Rate, long? Count, bool ProtectsAnother = false)
 {
     public bool Withheld => Rate is null;
 }
@@ -32,7 +33,10 @@ public static class SvgCharts
         return l == UiLanguage.Fi ? value.Replace('.', ',') + "\u00a0%" : value + "%";
     }
 
-    public static string Withheld(int threshold, UiLanguage l) => l.T($"alle {threshold}, ei näytetä", $"under {threshold}, withheld");
+    /// <summary>The label of a withheld count: a small group itself, or a count it could be worked out from.</summary>
+    public static string Withheld(bool protectsAnother, UiLanguage l) => protectsAnother
+        ? l.T("salattu toisen luvun suojaamiseksi", "withheld to protect another figure")
+        : l.T("salattu", "withheld");
 
     /// <summary>The axis maximum: the largest rate rounded up to a tenth (at least 10 %).</summary>
     public static double AxisMaximum(IEnumerable<double?> rates)
@@ -42,7 +46,7 @@ public static class SvgCharts
     }
 
     /// <summary>Horizontal grouped bars: one group per category, one bar per series.</summary>
-    public static string Bars(string id, string title, string description, IReadOnlyList<string> categories, IReadOnlyList<ChartSeries> series, int threshold, UiLanguage l)
+    public static string Bars(string id, string title, string description, IReadOnlyList<string> categories, IReadOnlyList<ChartSeries> series, UiLanguage l)
     {
         var max = AxisMaximum(series.SelectMany(s => s.Values.Select(v => v.Rate)));
         var groupHeight = series.Count * (BarHeight + 4) + 14;
@@ -60,7 +64,7 @@ public static class SvgCharts
             {
                 var value = series[s].Values[c];
                 var y = top + s * (BarHeight + 4);
-                var label = value.Withheld ? Withheld(threshold, l) : $"{Percent(value.Rate!.Value, l)} ({value.Count})";
+                var label = value.Withheld ? Withheld(value.ProtectsAnother, l) : $"{Percent(value.Rate!.Value, l)} ({value.Count})";
                 var barWidth = value.Withheld ? 0 : Math.Max(1, value.Rate!.Value / max * PlotWidth);
                 var data = FormattableString.Invariant($"""data-category="{E(categories[c])}" data-series="{series[s].Key}" data-count="{(value.Count?.ToString(CultureInfo.InvariantCulture) ?? "")}" data-withheld="{(value.Withheld ? "true" : "false")}" """);
                 svg.Append(FormattableString.Invariant(

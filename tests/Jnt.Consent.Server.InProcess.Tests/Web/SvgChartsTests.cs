@@ -23,12 +23,12 @@ public sealed partial class SvgChartsTests
         Assert.Equal(expected, SvgCharts.AxisMaximum([0.05, largest, null]), 6);
 
     [Fact]
-    public void A_withheld_value_draws_no_bar_and_says_it_is_withheld()
+    public void A_withheld_value_draws_no_bar_and_says_whether_it_is_small_or_protects_another()
     {
-        var svg = SvgCharts.Bars("c", "Title", "Desc", ["A", "B"],
-            [new ChartSeries("objected", "objected", [new ChartValue(0.2, 20), new ChartValue(null, null)])], 5, UiLanguage.En);
+        var svg = SvgCharts.Bars("c", "Title", "Desc", ["A", "B", "C"],
+            [new ChartSeries("objected", "objected", [new ChartValue(0.2, 20), new ChartValue(null, null), new ChartValue(null, null, ProtectsAnother: true)])], UiLanguage.En);
         var bars = Bar().Matches(svg).Select(m => m.Value).ToList();
-        Assert.Equal(2, bars.Count);
+        Assert.Equal(3, bars.Count);
         Assert.Contains("data-withheld=\"false\"", bars[0], StringComparison.Ordinal);
         Assert.Contains("data-count=\"20\"", bars[0], StringComparison.Ordinal);
         // 0.2 on an axis to 0.2 fills the plot.
@@ -36,14 +36,16 @@ public sealed partial class SvgChartsTests
         Assert.Contains("data-withheld=\"true\"", bars[1], StringComparison.Ordinal);
         Assert.Contains("width=\"0\"", bars[1], StringComparison.Ordinal);
         Assert.Contains("data-count=\"\"", bars[1], StringComparison.Ordinal);
-        Assert.Contains(">under 5, withheld</text>", svg, StringComparison.Ordinal);
+        Assert.Contains(">withheld</text>", svg, StringComparison.Ordinal);
+        Assert.Contains("data-withheld=\"true\"", bars[2], StringComparison.Ordinal);
+        Assert.Contains(">withheld to protect another figure</text>", svg, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_chart_is_an_image_with_a_title_and_description_for_screen_readers()
     {
         var svg = SvgCharts.Bars("rates", "Rates <by purpose>", "Share of customers", ["A"],
-            [new ChartSeries("consented", "consented", [new ChartValue(0.5, 5)])], 5, UiLanguage.En);
+            [new ChartSeries("consented", "consented", [new ChartValue(0.5, 5)])], UiLanguage.En);
         Assert.Contains("role=\"img\" aria-labelledby=\"rates-title rates-desc\"", svg, StringComparison.Ordinal);
         Assert.Contains("<title id=\"rates-title\">Rates &lt;by purpose&gt;</title>", svg, StringComparison.Ordinal);
     }

@@ -44,11 +44,29 @@ public sealed class TallyApiTests : IDisposable
         var consumer = response.Rows.Single(r => r.Group == CustomerGroup.Consumer);
         var business = response.Rows.Single(r => r.Group == CustomerGroup.Business);
         Assert.True(consumer.Objected.Suppressed);
-        Assert.Equal(0, consumer.Objected.Count);
+        Assert.False(consumer.Objected.HasCount); // absent, not 0
+        Assert.False(consumer.Objected.HasRate);
+        Assert.Equal(TallyWithholding.SmallGroup, consumer.Objected.Withheld);
         Assert.True(consumer.Neither.Suppressed); // else 12 − 0 consented − 9 neither = the 3
+        Assert.True(consumer.Reachable.Suppressed); // else 12 − 9 reachable = the 3
         Assert.True(business.Customers.Suppressed && business.Neither.Suppressed && business.Reachable.Suppressed);
         Assert.False(consumer.Consented.Suppressed);
+        Assert.True(consumer.Consented.HasCount); // a published 0 is there
         Assert.Equal(0, consumer.Consented.Count);
+        Assert.Equal(TallyWithholding.Unspecified, consumer.Consented.Withheld);
+
+        // Over HTTP/JSON the withheld count is missing, so a tool that ignores "suppressed" cannot read a zero.
+        using (var http = new JsonHttp(gateway))
+        {
+            var json = await http.SendAsync(HttpMethod.Get, "/v1/tallies?selection.purposes=PURPOSE_DISTANCE_SELLING&selection.channels=CHANNEL_PHONE", "analyst");
+            var row = json.Body!["rows"]!.AsArray().Single(r => r!["group"]!.GetValue<string>() == "CUSTOMER_GROUP_CONSUMER")!;
+            var objected = row["objected"]!.AsObject();
+            Assert.False(objected.ContainsKey("count"), objected.ToJsonString());
+            Assert.False(objected.ContainsKey("rate"), objected.ToJsonString());
+            Assert.True(objected["suppressed"]!.GetValue<bool>());
+            Assert.Equal("TALLY_WITHHOLDING_SMALL_GROUP", objected["withheld"]!.GetValue<string>());
+            Assert.Equal("0", row["consented"]!["count"]!.ToString());
+        }
 
         var csv = await gateway.Tallies.ExportTalliesCsvAsync(new ExportTalliesCsvRequest
         {
