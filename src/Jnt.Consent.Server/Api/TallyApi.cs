@@ -111,7 +111,26 @@ public sealed class TallyApi(
         TallySelectionSpec selection, List<(DateOnly Start, DateOnly End)> periods, TallyPeriodLength length, CancellationToken cancellationToken)
     {
         var grids = await store.ReadSeriesAsync(periods[0].Start, [.. periods.Select(p => p.End)], length, cancellationToken);
-        return [.. periods.Select((p, i) => (p.Start, p.End, TallyReport.Rows(grids[i], selection, options.SmallCellThreshold)))];
+        var series = new List<(DateOnly Start, DateOnly End, IReadOnlyList<TallyReportRow> Rows)>(periods.Count);
+        for (var i = 0; i < periods.Count; i++)
+        {
+            // A period with the same counts as the one before (nothing changed) is suppressed the same way.
+            var rows = i > 0 && SameCounts(grids[i], grids[i - 1]) ? series[i - 1].Rows : TallyReport.Rows(grids[i], selection, options.SmallCellThreshold);
+            series.Add((periods[i].Start, periods[i].End, rows));
+        }
+        return series;
+    }
+
+    private static bool SameCounts(IReadOnlyDictionary<TallyKey, TallyCounts> a, IReadOnlyDictionary<TallyKey, TallyCounts> b)
+    {
+        foreach (var key in TallyKey.All)
+        {
+            if (a.GetValueOrDefault(key) != b.GetValueOrDefault(key))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private (TallySelectionSpec Selection, DateOnly? Day) ReadTallies(GetTalliesRequest request, string prefix)
