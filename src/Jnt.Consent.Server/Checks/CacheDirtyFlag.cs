@@ -14,7 +14,9 @@ public sealed class CacheDirtyFlag(Database database, TimeProvider time)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Database.Command(connection,
-            "UPDATE jnt_cache_state SET dirty_since = @now WHERE id = 1 AND dirty_since IS NULL", null, ("@now", time.GetUtcNow()));
+            // The latest miss, not the first: a rebuild that started before this miss must not clear
+            // the flag (ClearAsync compares), or a write it never read would stay missing from the cache.
+            "UPDATE jnt_cache_state SET dirty_since = @now WHERE id = 1 AND (dirty_since IS NULL OR dirty_since < @now)", null, ("@now", time.GetUtcNow()));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
