@@ -30,6 +30,7 @@ public sealed partial class CacheRebuilder(
     CacheDirtyFlag dirtyFlag,
     ProhibitionListStore lists,
     Pseudonymiser pseudonymiser,
+    TimeProvider time,
     ILogger<CacheRebuilder> logger) : IDisposable
 {
     private const int Chunk = 1000;
@@ -53,7 +54,8 @@ public sealed partial class CacheRebuilder(
             var stopwatch = Stopwatch.StartNew();
             RebuildStarted(logger);
             var failuresAtStart = health.Failures;
-            var startedAt = DateTimeOffset.UtcNow;
+            // Any miss published before this read is of a write already in storage, so read below.
+            var lastMissAtStart = (await dirtyFlag.ReadAsync(cancellationToken))?.LastMiss;
             await cache.MarkNotReadyAsync(cancellationToken);
             // Start from nothing: entries of customers erased meanwhile, and list changes the cache
             // missed, must not survive. Checks ask the durable store until the rebuild is done, and
@@ -113,9 +115,20 @@ public sealed partial class CacheRebuilder(
                 Observability.GatewayMetrics.Rebuilt("superseded", stopwatch.Elapsed);
                 return true;
             }
+            // The flag first, then the ready mark: a silo that misses a write after the clear sets the
+            // flag again and waits out every lease, this one's (from clearedAt) included.
+            var clearedAt = time.GetTimestamp();
+            if (!await dirtyFlag.ClearAsync(lastMissAtStart, cancellationToken))
+            {
+                // Another silo missed a write after this rebuild started: it may not be in the
+                // cache. Stay not ready; the supervisor runs again.
+                health.SetRemoteSuspicion(true, clearedAt);
+                RebuildSuperseded(logger);
+                Observability.GatewayMetrics.Rebuilt("superseded", stopwatch.Elapsed);
+                return true;
+            }
             await cache.MarkReadyAsync(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), cancellationToken);
-            await dirtyFlag.ClearAsync(startedAt, cancellationToken);
-            health.SetRemoteSuspicion(false);
+            health.SetRemoteSuspicion(false, clearedAt);
             RebuildCompleted(logger, customers, contacts, stopwatch.Elapsed.TotalSeconds);
             Observability.GatewayMetrics.Rebuilt("completed", stopwatch.Elapsed);
             progress?.Report(new RebuildProgressReport(customers, contacts, true, stopwatch.Elapsed));
@@ -140,7 +153,7 @@ public sealed partial class CacheRebuilder(
     [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "Another silo is rebuilding the suppression cache")]
     private static partial void RebuildElsewhere(ILogger logger);
 
-    [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "A cache write failed during the rebuild; the cache stays not ready and is rebuilt again")]
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "A cache write failed during the rebuild (here or on another silo); the cache stays not ready and is rebuilt again")]
     private static partial void RebuildSuperseded(ILogger logger);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Suppression cache rebuilt: {Customers} customers, {Contacts} contact points in {Seconds:F1} s")]

@@ -13,12 +13,17 @@ public sealed partial class CacheSupervisor(
     CacheHealth health,
     CacheRebuilder rebuilder,
     CacheDirtyFlag dirtyFlag,
+    TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<CacheSupervisor> logger) : BackgroundService
 {
-    // The dirty flag is polled this often: the longest another silo's failed write-through can go
-    // unnoticed here (the writing silo itself stops trusting the cache at once).
+    // The dirty flag is polled this often. Trust in a shared cache lasts TrustLease from the start of
+    // the last clean poll, and a silo whose write-through failed waits that long (once per dirty
+    // period) before acknowledging: so no silo answers from a cache that lacks an acknowledged write.
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Four polls: one slow poll does not make the silo fall back to storage.</summary>
+    public static readonly TimeSpan TrustLease = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,16 +38,18 @@ public sealed partial class CacheSupervisor(
         {
             try
             {
+                var polledAt = time.GetTimestamp();
                 var dirty = await dirtyFlag.ReadAsync(stoppingToken) is not null;
                 if (dirty && !health.Suspect)
                 {
                     MissedWriteReported(logger);
                 }
-                health.SetRemoteSuspicion(dirty);
+                health.SetRemoteSuspicion(dirty, polledAt);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // The database is away: writes fail anyway; keep the last known state.
+                // The database is away: no write can be acknowledged meanwhile; keep the last known state.
+                health.KeepLastKnown();
                 SupervisionFailed(logger, ex.GetType().Name);
             }
             try

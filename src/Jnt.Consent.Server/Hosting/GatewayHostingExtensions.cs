@@ -138,12 +138,17 @@ public static class GatewayHostingExtensions
     /// <summary>Redis when ConnectionStrings:Redis is set (always in production), else in-process.</summary>
     private static void AddSuppressionCache(this IServiceCollection services, IConfiguration configuration)
     {
+        var redis = configuration.GetConnectionString(StorageProfile.RedisConnectionName);
         services.AddSingleton(sp =>
         {
             var flag = sp.GetRequiredService<CacheDirtyFlag>();
-            return new CacheHealth { PublishFailure = () => PublishCacheFailureAsync(flag) };
+            var time = sp.GetRequiredService<TimeProvider>();
+            // A shared Redis may be read by silos that did not see this silo's failed write: their
+            // trust in it is a lease (see CacheHealth). The in-process cache has one reader.
+            var health = new CacheHealth(string.IsNullOrWhiteSpace(redis) ? null : CacheSupervisor.TrustLease, time);
+            health.PublishFailure = () => PublishCacheFailureAsync(flag, health.TrustLease, time);
+            return health;
         });
-        var redis = configuration.GetConnectionString(StorageProfile.RedisConnectionName);
         if (string.IsNullOrWhiteSpace(redis))
         {
             services.AddSingleton<ISuppressionCache, InProcessSuppressionCache>();
@@ -163,15 +168,22 @@ public static class GatewayHostingExtensions
 
     /// <summary>Publishing follows a durable write that the cache missed: if it fails, that write
     /// stands unacknowledged, so its outcome is unknown to the caller, never "not recorded".</summary>
-    private static async Task PublishCacheFailureAsync(CacheDirtyFlag flag)
+    private static async Task PublishCacheFailureAsync(CacheDirtyFlag flag, TimeSpan? lease, TimeProvider time)
     {
+        TimeSpan wait;
         try
         {
-            await flag.MarkAsync();
+            wait = await flag.MarkAsync(lease);
         }
         catch (Exception ex) when (StorageFailures.Classify(ex) is not null)
         {
             throw new StorageUnavailableException(StorageOutcome.Unknown, StorageFailures.CauseOf(ex));
+        }
+        if (wait > TimeSpan.Zero)
+        {
+            // Not a pause for its own sake: until the lease has run out, another silo may still
+            // answer from a cache that lacks this write. Only the first miss of a period waits.
+            await Task.Delay(wait, time);
         }
     }
 

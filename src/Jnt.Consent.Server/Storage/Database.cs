@@ -32,10 +32,33 @@ public sealed class Database(StorageProfile profile)
         await using var command = Command(connection, "SELECT pg_try_advisory_lock(@key)", null, ("@key", key));
         if (await command.ExecuteScalarAsync(cancellationToken) is true)
         {
-            return connection;
+            return new AdvisoryLock(connection, key);
         }
         await connection.DisposeAsync();
         return null;
+    }
+
+    /// <summary>Unlocks before the connection goes back to the pool: the pool resets a session only
+    /// when it hands the connection out again, so a lock left to that would stay held, idle, and
+    /// every other silo would find the job "running elsewhere" meanwhile.</summary>
+    private sealed class AdvisoryLock(DbConnection connection, long key) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await using var unlock = Command(connection, "SELECT pg_advisory_unlock(@key)", null, ("@key", key));
+                await unlock.ExecuteScalarAsync();
+            }
+            catch (DbException)
+            {
+                // The connection broke: the server ended the session, and its locks with it.
+            }
+            finally
+            {
+                await connection.DisposeAsync();
+            }
+        }
     }
 
     public static DbCommand Command(DbConnection connection, string sql, DbTransaction? transaction = null, params (string Name, object? Value)[] parameters)

@@ -68,6 +68,12 @@ public sealed partial class SchemaMigrator(DbProviderFactory factory, string con
             applied.Add(script.Version);
         }
         var after = await CurrentVersionAsync(connection, cancellationToken);
+        if (dialect == "Postgres")
+        {
+            // Not left to the pool's reset (it runs only when the connection is handed out again):
+            // a silo waiting to migrate would wait until then.
+            await ExecuteAsync(connection, null, $"SELECT pg_advisory_unlock({AdvisoryLockKey})", cancellationToken);
+        }
         return new MigrationReport(before, after, applied);
     }
 

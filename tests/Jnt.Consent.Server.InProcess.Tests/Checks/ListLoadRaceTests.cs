@@ -130,7 +130,7 @@ public sealed class ListLoadRaceTests
     private static CacheQuery ByEmail(HashKey hash) => new(QueryKind.Contact, hash, ContactKind.Email);
 
     /// <summary>The real cache, except that the first list load or activation runs a competing writer first.</summary>
-    private sealed class RaceBeforeFirstListWrite(ISuppressionCache inner, Func<Task> competitor) : ISuppressionCache
+    internal sealed class RaceBeforeFirstListWrite(ISuppressionCache inner, Func<Task> competitor) : ISuppressionCache
     {
         private int raced;
 
@@ -170,7 +170,7 @@ public sealed class ListLoadRaceTests
     }
 
     /// <summary>A migrated database, its list store, a cache of the matching profile and the rebuild's parts.</summary>
-    private sealed class Setup : IAsyncDisposable
+    internal sealed class Setup : IAsyncDisposable
     {
         private readonly TallyDatabase db;
         private readonly ServiceProvider serializers = new ServiceCollection().AddSerializer().BuildServiceProvider();
@@ -187,6 +187,7 @@ public sealed class ListLoadRaceTests
 
         public ISuppressionCache Cache { get; }
         public CacheHealth Health { get; } = new();
+        public Database Database => db.Database;
         public ProhibitionListStore Store { get; }
         public ContactSuppressions Suppressions { get; }
 
@@ -213,6 +214,7 @@ public sealed class ListLoadRaceTests
             new CacheDirtyFlag(db.Database, TimeProvider.System),
             Store,
             new Pseudonymiser(RandomNumberGenerator.GetBytes(32)),
+            TimeProvider.System,
             NullLogger<CacheRebuilder>.Instance);
 
         public async ValueTask DisposeAsync()
