@@ -29,7 +29,9 @@ public sealed class CustomerState
     /// only while (or if a crash interrupted) an index update.</summary>
     [Id(5)] public List<string> IndexedContactKeys { get; set; } = [];
 
-    /// <summary>Every read of this customer's personal data: who, when, why (part of the access export).</summary>
+    /// <summary>Reads of this customer's personal data recorded before the access log existed
+    /// (jnt_customer_access): moved there when the grain activates, then empty. New reads never
+    /// come here.</summary>
     [Id(6)] public List<AccessRecord> Reads { get; set; } = [];
 
     /// <summary>The version of the rules <see cref="Cells"/> were folded under (<see cref="CellRules"/>);

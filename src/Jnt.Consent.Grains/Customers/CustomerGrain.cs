@@ -22,6 +22,7 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
     private readonly Pseudonymiser pseudonymiser;
     private readonly CacheWriteThrough cache;
     private readonly IErasedContacts suppressions;
+    private readonly ICustomerAccessLog accessLog;
 
     public CustomerGrain(
         [PersistentState(StorageNames.CustomerState, StorageNames.ConsentStore)] IPersistentState<CustomerState> state,
@@ -31,9 +32,11 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         Pseudonymiser pseudonymiser,
         StorageWriteGate gate,
         IErasedContacts suppressions,
+        ICustomerAccessLog accessLog,
         ILogger<CustomerGrain> logger)
     {
         this.suppressions = suppressions;
+        this.accessLog = accessLog;
         this.state = state;
         this.time = time;
         this.logger = logger;
@@ -49,6 +52,7 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await UpgradeCells();
+        await MoveLegacyReads();
         // A crash between persisting a profile and updating the contact index leaves the two apart;
         // the next activation finishes the job.
         if (Current.Exists && !ContactIndexIsCurrent())
@@ -178,8 +182,16 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
     public async Task<IReadOnlyList<HistoryEntry>?> GetHistory(AccessRecord access) =>
         await RecordRead(access) ? [.. Current.History] : null;
 
-    public async Task<CustomerExport?> Export(AccessRecord access) =>
-        await RecordRead(access) ? new CustomerExport(Snapshot(), [.. Current.History], [.. Current.Reads]) : null;
+    public async Task<CustomerExport?> Export(AccessRecord access)
+    {
+        if (!await RecordRead(access))
+        {
+            return null;
+        }
+        // Reads not yet moved out of the state (the move failed at activation) come first: they are older.
+        var reads = await accessLog.ReadAllAsync(CustomerHash);
+        return new CustomerExport(Snapshot(), [.. Current.History], [.. Current.Reads, .. reads]);
+    }
 
     public async Task<ErasureOutcome?> Erase(DateTimeOffset? relationshipEndedBefore)
     {
@@ -196,6 +208,9 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         var contacts = CustomerCacheEntry.From(Current, pseudonymiser).Contacts;
         // Suppression first: there is never a moment when the erased person's contact points are open.
         await suppressions.AddErasedAsync(contacts);
+        // The record of who read the person's data goes with it (before the state: a retry after a
+        // failure here finds the customer and erases again).
+        await accessLog.EraseAsync(CustomerHash);
         var customerId = CustomerId;
         foreach (var key in Current.IndexedContactKeys.Union(Current.ContactKeys, StringComparer.Ordinal))
         {
@@ -246,7 +261,8 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
 
     private CustomerSnapshot Snapshot() => new(CustomerId, Current.Profile!, [.. Current.Cells], Current.Version);
 
-    /// <summary>Every read of personal data is recorded before anything is returned; no record, no read.</summary>
+    /// <summary>Every read of personal data is recorded (a row of the access log, durable) before
+    /// anything is returned; no record, no read. The stored state is not written.</summary>
     private async Task<bool> RecordRead(AccessRecord access)
     {
         await EnsureCurrent();
@@ -254,9 +270,34 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         {
             return false;
         }
-        Current.Reads.Add(access with { At = time.GetUtcNow() });
-        await Commit();
+        await accessLog.AppendAsync(CustomerHash, access with { At = time.GetUtcNow() });
         return true;
+    }
+
+    private HashKey CustomerHash => pseudonymiser.CustomerHash(CustomerId);
+
+    /// <summary>
+    /// States written before the access log held every read in themselves: those move to the log
+    /// (rows first, then the state without them, so a crash between repeats the move, which adds
+    /// nothing twice). If it fails, the reads stay in the state and the export still shows them.
+    /// </summary>
+    private async Task MoveLegacyReads()
+    {
+        if (Current.Reads.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            await accessLog.MoveLegacyAsync(CustomerHash, Current.Reads);
+            Current.Reads = [];
+            // On failure the activation re-reads the state (reads included) before its next call.
+            await durable.Commit();
+        }
+        catch (Exception ex)
+        {
+            CustomerLog.PersistFailed(logger, ex.GetType().Name);
+        }
     }
 
     public async Task<byte[]?> GetSuppressionEntry()

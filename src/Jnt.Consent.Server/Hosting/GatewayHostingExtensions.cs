@@ -115,6 +115,7 @@ public static class GatewayHostingExtensions
         builder.Services.AddSingleton(builder.Configuration.GetSection(Rights.RetentionOptions.Section).Get<Rights.RetentionOptions>() ?? new Rights.RetentionOptions());
         builder.Services.AddHostedService<Rights.RetentionService>();
         builder.Services.AddSingleton<Grains.Customers.IErasedContacts>(sp => sp.GetRequiredService<Rights.ContactSuppressions>());
+        builder.Services.AddSingleton<Grains.Customers.ICustomerAccessLog, Ledger.CustomerAccessLog>();
         builder.Services.AddOneClickUnsubscribe(builder.Configuration, options);
         builder.Services.AddTallies(builder.Configuration);
         builder.Services.AddSingleton<RateLimitInterceptor>();

@@ -14,7 +14,7 @@ public sealed class ErasureCompaction(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var statements = database.IsPostgres
-            ? new[] { "VACUUM orleansstorage" }
+            ? new[] { "VACUUM orleansstorage", "VACUUM jnt_customer_access" }
             : ["PRAGMA wal_checkpoint(TRUNCATE)", "VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"];
         foreach (var sql in statements)
         {
