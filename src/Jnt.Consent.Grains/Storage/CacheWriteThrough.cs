@@ -20,6 +20,10 @@ internal sealed partial class CacheWriteThrough(ISuppressionCache cache, CacheHe
             // is rebuilt from storage: this write waiting for the reconnect (or the timeout) would
             // save nothing. It is counted as missed at once, so a rebuild that started before it
             // does not declare the cache complete.
+            if (health.ClaimSkipNotice())
+            {
+                PushSkipped(logger);
+            }
             await health.ReportWriteFailureAsync();
             return;
         }
@@ -39,4 +43,8 @@ internal sealed partial class CacheWriteThrough(ISuppressionCache cache, CacheHe
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning,
         Message = "Suppression cache write-through failed ({ExceptionType}); checks fall back to storage until the cache is rebuilt")]
     private static partial void PushFailed(ILogger logger, string exceptionType);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning,
+        Message = "Suppression cache write-through failed (not attempted: the cache is unreachable); writes skip the cache and checks fall back to storage until it is rebuilt")]
+    private static partial void PushSkipped(ILogger logger);
 }

@@ -32,26 +32,13 @@ public sealed partial class CacheSupervisor(
         await using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
         await started.Task.WaitAsync(stoppingToken);
 
+        // The flag is polled on its own: a slow cache check or a long rebuild must not let the
+        // lease lapse (or a published miss go unseen).
+        var polling = PollFlagAsync(stoppingToken);
         var wake = new SemaphoreSlim(0);
         health.BecameSuspect += (_, _) => wake.Release();
         while (!stoppingToken.IsCancellationRequested)
         {
-            try
-            {
-                var polledAt = time.GetTimestamp();
-                var dirty = await dirtyFlag.ReadAsync(stoppingToken) is not null;
-                if (dirty && !health.Suspect)
-                {
-                    MissedWriteReported(logger);
-                }
-                health.SetRemoteSuspicion(dirty, polledAt);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The database is away: no write can be acknowledged meanwhile; keep the last known state.
-                health.KeepLastKnown();
-                SupervisionFailed(logger, ex.GetType().Name);
-            }
             try
             {
                 var status = await cache.GetStatusAsync(stoppingToken);
@@ -71,8 +58,50 @@ public sealed partial class CacheSupervisor(
             }
             catch (OperationCanceledException)
             {
+                break;
+            }
+        }
+        await polling;
+    }
+
+    private async Task PollFlagAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, time);
+        do
+        {
+            try
+            {
+                var polledAt = time.GetTimestamp();
+                var dirty = await dirtyFlag.ReadAsync(stoppingToken) is not null;
+                if (dirty && !health.Suspect)
+                {
+                    MissedWriteReported(logger);
+                }
+                health.SetRemoteSuspicion(dirty, polledAt);
+            }
+            catch (OperationCanceledException)
+            {
                 return;
             }
+            catch (Exception ex)
+            {
+                // The database is away: no write can be acknowledged meanwhile; keep the last known state.
+                health.KeepLastKnown();
+                SupervisionFailed(logger, ex.GetType().Name);
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

@@ -20,6 +20,7 @@ public sealed class CacheHealth
     private int remoteSuspect;
     private long failures;
     private long trustedUntil;
+    private int skipNoticed;
 
     public CacheHealth() : this(null, TimeProvider.System)
     {
@@ -104,12 +105,16 @@ public sealed class CacheHealth
         }
     }
 
+    /// <summary>True once per suspect period: whoever gets it says (once) that writes skip the cache.</summary>
+    public bool ClaimSkipNotice() => Interlocked.Exchange(ref skipNoticed, 1) == 0;
+
     /// <summary>Clears the suspicion if no write failed since the rebuild started; false otherwise.</summary>
     public bool ReportRebuilt(long failuresAtStart)
     {
         Interlocked.Exchange(ref suspect, 0);
         if (Failures == failuresAtStart)
         {
+            Interlocked.Exchange(ref skipNoticed, 0);
             return true;
         }
         // A failure raced with the rebuild: the cache may lack that write.
