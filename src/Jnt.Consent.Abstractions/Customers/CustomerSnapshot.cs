@@ -19,3 +19,9 @@ public sealed record CustomerExport(
 public sealed record ErasureOutcome(
     [property: Id(0)] DateTimeOffset ErasedAt,
     [property: Id(1)] int ContactPointsSuppressed);
+
+/// <summary>One page of a customer's history; <paramref name="More"/> when later changes exist.</summary>
+[GenerateSerializer, Immutable, Alias("jnt.consent.HistoryPage")]
+public sealed record HistoryPage(
+    [property: Id(0)] IReadOnlyList<HistoryEntry> Events,
+    [property: Id(1)] bool More);

@@ -19,7 +19,8 @@ public sealed class CustomerState
     /// <summary>One entry per purpose × channel cell that has ever been written.</summary>
     [Id(2)] public List<ConsentCellRecord> Cells { get; set; } = [];
 
-    /// <summary>Append-only: every change, oldest first.</summary>
+    /// <summary>Changes recorded before the consent ledger (jnt_customer_event) existed: moved there
+    /// when the grain activates, then empty. New changes are rows of the ledger, not entries here.</summary>
     [Id(3)] public List<HistoryEntry> History { get; set; } = [];
 
     /// <summary>Keyed hashes of the contact points that the contact index should list for this customer.</summary>
@@ -37,6 +38,18 @@ public sealed class CustomerState
     /// <summary>The version of the rules <see cref="Cells"/> were folded under (<see cref="CellRules"/>);
     /// 0 for states written before the rules were versioned.</summary>
     [Id(7)] public int CellRulesVersion { get; set; }
+
+    /// <summary>The latest writes that carried an idempotency key, newest last, at most
+    /// <see cref="RecentWrite.Window"/>: a retry of one is answered without asking the ledger; an
+    /// older key is still found there (a unique index), so a late retry is replayed, never applied twice.</summary>
+    [Id(8)] public List<RecentWrite> RecentWrites { get; set; } = [];
+
+    /// <summary>When the latest change was recorded (null: never, or a state from before the ledger
+    /// that still holds its <see cref="History"/>).</summary>
+    [Id(9)] public DateTimeOffset? LastChangedAt { get; set; }
+
+    /// <summary>When the latest change was recorded, for states from before and after the ledger.</summary>
+    public DateTimeOffset? LatestChangeAt => LastChangedAt ?? (History.Count > 0 ? History[^1].RecordedAt : null);
 
     public bool Exists => Version > 0 && Profile is not null;
 
@@ -135,4 +148,20 @@ public sealed record HistoryEntry
     [Id(9)] public string? IdempotencyKey { get; init; }
     /// <summary>A digest of the request that made this change, to tell a retry from a reused key.</summary>
     [Id(10)] public string? RequestDigest { get; init; }
+}
+
+/// <summary>A recent write's idempotency key and what it answered.</summary>
+[GenerateSerializer, Immutable, Alias("jnt.consent.RecentWrite")]
+public sealed record RecentWrite(
+    [property: Id(0)] string IdempotencyKey,
+    [property: Id(1)] string? RequestDigest,
+    [property: Id(2)] long Version,
+    [property: Id(3)] DateTimeOffset RecordedAt,
+    [property: Id(4)] HistoryKind Kind)
+{
+    /// <summary>How many keys the state keeps: a bound, so the state does not grow with its history.</summary>
+    public const int Window = 32;
+
+    public static RecentWrite? Of(HistoryEntry change) =>
+        change.IdempotencyKey is { } key ? new(key, change.RequestDigest, change.Version, change.RecordedAt, change.Kind) : null;
 }

@@ -41,7 +41,7 @@ public sealed record CustomerTally(SubjectTally? Subject, DateTimeOffset? ValidU
         return new CustomerTally(
             new SubjectTally(profile.Group, consented, objected, reachable),
             NextChange(state, profile, now),
-            state.History.Count > 0 ? state.History[^1].RecordedAt : null);
+            state.LatestChangeAt);
     }
 
     // Every instant at which a fact the decision reads flips by itself. Consent expiry is the one that

@@ -14,8 +14,12 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// <summary>Records the read, then returns the state. Null if the customer does not exist.</summary>
     Task<CustomerSnapshot?> Get(AccessRecord access);
 
-    /// <summary>Records the read, then returns the history. Null if the customer does not exist.</summary>
+    /// <summary>Records the read, then returns the whole history. Null if the customer does not exist.</summary>
     Task<IReadOnlyList<HistoryEntry>?> GetHistory(AccessRecord access);
+
+    /// <summary>Records the read, then returns at most <paramref name="pageSize"/> changes with versions
+    /// above <paramref name="afterVersion"/>, oldest first. Null if the customer does not exist.</summary>
+    Task<HistoryPage?> GetHistoryPage(AccessRecord access, long afterVersion, int pageSize);
 
     /// <summary>Records the read, then returns everything held. Null if the customer does not exist.</summary>
     Task<CustomerExport?> Export(AccessRecord access);

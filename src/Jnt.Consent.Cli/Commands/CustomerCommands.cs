@@ -50,8 +50,17 @@ internal static class CustomerCommands
         var command = new Command("history", "Every recorded change, oldest first") { id, reason, json };
         command.SetGatewayAction("service", async (parse, gateway, cancellationToken) =>
         {
-            var history = await gateway.Customers.GetHistoryAsync(
-                new GetHistoryRequest { CustomerId = parse.GetValue(id)!, AccessReason = parse.GetValue(reason)! }, cancellationToken: cancellationToken);
+            // Every page: the gateway answers at most 1,000 changes per call.
+            var history = new GetHistoryResponse();
+            var request = new GetHistoryRequest { CustomerId = parse.GetValue(id)!, AccessReason = parse.GetValue(reason)! };
+            do
+            {
+                var page = await gateway.Customers.GetHistoryAsync(request, cancellationToken: cancellationToken);
+                history.CustomerId = page.CustomerId;
+                history.Events.AddRange(page.Events);
+                request.PageToken = page.NextPageToken;
+            }
+            while (request.PageToken.Length > 0);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonFormatter.Default.Format(history));

@@ -23,6 +23,10 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
     private readonly CacheWriteThrough cache;
     private readonly IErasedContacts suppressions;
     private readonly ICustomerAccessLog accessLog;
+    private readonly ICustomerEvents events;
+    // Rows above the state's version (a write that never completed) are discarded before this
+    // activation's first append; until then, reads of the ledger stop at the state's version.
+    private bool ledgerReconciled;
 
     public CustomerGrain(
         [PersistentState(StorageNames.CustomerState, StorageNames.ConsentStore)] IPersistentState<CustomerState> state,
@@ -33,8 +37,10 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         StorageWriteGate gate,
         IErasedContacts suppressions,
         ICustomerAccessLog accessLog,
+        ICustomerEvents events,
         ILogger<CustomerGrain> logger)
     {
+        this.events = events;
         this.suppressions = suppressions;
         this.accessLog = accessLog;
         this.state = state;
@@ -52,6 +58,7 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await UpgradeCells();
+        await MoveLegacyHistory();
         await MoveLegacyReads();
         // A crash between persisting a profile and updating the contact index leaves the two apart;
         // the next activation finishes the job.
@@ -65,7 +72,7 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
     {
         await EnsureCurrent();
         var digest = RequestDigest.Of(command);
-        if (Precheck(command.Controls, digest, requireExisting: false) is { } early)
+        if (await Precheck(command.Controls, digest, requireExisting: false) is { } early)
         {
             await SyncContactIndex();
             return early;
@@ -88,13 +95,9 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
             return new WriteOutcome(WriteStatus.Applied, Current.Version, now, Created: false, Detail: null);
         }
 
-        Current.Version++;
-        Current.CellRulesVersion = CellRules.Current;
-        Current.Profile = profile;
-        Current.ContactKeys = [.. contactKeys.Distinct(StringComparer.Ordinal)];
-        Current.History.Add(new HistoryEntry
+        var change = new HistoryEntry
         {
-            Version = Current.Version,
+            Version = Current.Version + 1,
             Kind = created ? HistoryKind.CustomerCreated : HistoryKind.ProfileUpdated,
             RecordedAt = now,
             Provenance = command.Provenance,
@@ -102,7 +105,16 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
             PolicyVersion = PolicyVersion.Current,
             IdempotencyKey = command.Controls.IdempotencyKey,
             RequestDigest = digest,
-        });
+        };
+        if (await Append(change, digest) is { } replayed)
+        {
+            return replayed;
+        }
+        Current.Version = change.Version;
+        Current.CellRulesVersion = CellRules.Current;
+        Current.Profile = profile;
+        Current.ContactKeys = [.. contactKeys.Distinct(StringComparer.Ordinal)];
+        Remember(change);
         await Commit();
         // The customer's entry first, so that a contact entry never links to a customer the cache lacks.
         await PushToCache();
@@ -120,7 +132,7 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
             await SyncContactIndex();
         }
         var digest = RequestDigest.Of(command);
-        if (Precheck(command.Controls, digest, requireExisting: true) is { } early)
+        if (await Precheck(command.Controls, digest, requireExisting: true) is { } early)
         {
             return early;
         }
@@ -130,12 +142,9 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
             return new WriteOutcome(WriteStatus.Rejected, Current.Version, now, Created: false, invalid);
         }
 
-        Current.Version++;
-        CellRules.Record(Current.Cells, command.Change.ToCellChange(), command.Purposes, command.Channels,
-            command.ExpiresAt, command.Provenance, now, Current.Version);
-        Current.History.Add(new HistoryEntry
+        var change = new HistoryEntry
         {
-            Version = Current.Version,
+            Version = Current.Version + 1,
             Kind = command.Change switch
             {
                 ConsentChange.Consent => HistoryKind.ConsentRecorded,
@@ -150,7 +159,15 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
             PolicyVersion = PolicyVersion.Current,
             IdempotencyKey = command.Controls.IdempotencyKey,
             RequestDigest = digest,
-        });
+        };
+        if (await Append(change, digest) is { } replayed)
+        {
+            return replayed;
+        }
+        Current.Version = change.Version;
+        CellRules.Record(Current.Cells, command.Change.ToCellChange(), command.Purposes, command.Channels,
+            command.ExpiresAt, command.Provenance, now, Current.Version);
+        Remember(change);
         await Commit();
         // Acknowledged only after the cache has it (or this silo knows it does not): read-your-writes.
         await PushToCache();
@@ -180,7 +197,17 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         await RecordRead(access) ? Snapshot() : null;
 
     public async Task<IReadOnlyList<HistoryEntry>?> GetHistory(AccessRecord access) =>
-        await RecordRead(access) ? [.. Current.History] : null;
+        await RecordRead(access) ? await ReadHistory() : null;
+
+    public async Task<HistoryPage?> GetHistoryPage(AccessRecord access, long afterVersion, int pageSize)
+    {
+        if (!await RecordRead(access))
+        {
+            return null;
+        }
+        var page = await ReadHistory(afterVersion, pageSize + 1);
+        return new HistoryPage([.. page.Take(pageSize)], page.Count > pageSize);
+    }
 
     public async Task<CustomerExport?> Export(AccessRecord access)
     {
@@ -190,7 +217,7 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         }
         // Reads not yet moved out of the state (the move failed at activation) come first: they are older.
         var reads = await accessLog.ReadAllAsync(CustomerHash);
-        return new CustomerExport(Snapshot(), [.. Current.History], [.. Current.Reads, .. reads]);
+        return new CustomerExport(Snapshot(), await ReadHistory(), [.. Current.Reads, .. reads]);
     }
 
     public async Task<ErasureOutcome?> Erase(DateTimeOffset? relationshipEndedBefore)
@@ -211,6 +238,7 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         // The record of who read the person's data goes with it (before the state: a retry after a
         // failure here finds the customer and erases again).
         await accessLog.EraseAsync(CustomerHash);
+        await events.EraseAsync(CustomerHash);
         var customerId = CustomerId;
         foreach (var key in Current.IndexedContactKeys.Union(Current.ContactKeys, StringComparer.Ordinal))
         {
@@ -232,8 +260,108 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
     /// <summary>Re-reads storage after a failed write, under the current cell rules.</summary>
     private async Task EnsureCurrent()
     {
-        await durable.EnsureCurrent();
+        if (await durable.EnsureCurrent())
+        {
+            ledgerReconciled = false;
+        }
         await UpgradeCells();
+    }
+
+    /// <summary>
+    /// Appends the change to the ledger before the state is written: the state never holds a
+    /// change its ledger lacks. Returns the earlier answer when the idempotency key was used
+    /// before (found by the ledger's unique index, however old the key); null: go ahead.
+    /// </summary>
+    private async Task<WriteOutcome?> Append(HistoryEntry change, string digest)
+    {
+        try
+        {
+            if (!ledgerReconciled)
+            {
+                await events.DiscardAboveAsync(CustomerHash, Current.Version);
+                ledgerReconciled = true;
+            }
+            return await events.AppendAsync(CustomerHash, change) is { } earlier ? Answer(earlier, digest) : null;
+        }
+        catch (Exception ex)
+        {
+            // The row may be there (an unknown outcome) or the version was taken by another
+            // activation: either way this one re-reads storage before its next call.
+            CustomerLog.PersistFailed(logger, ex.GetType().Name);
+            durable.Invalidate();
+            throw;
+        }
+    }
+
+    private void Remember(HistoryEntry change)
+    {
+        Current.LastChangedAt = change.RecordedAt;
+        if (RecentWrite.Of(change) is { } recent)
+        {
+            Current.RecentWrites.Add(recent);
+            if (Current.RecentWrites.Count > RecentWrite.Window)
+            {
+                Current.RecentWrites.RemoveRange(0, Current.RecentWrites.Count - RecentWrite.Window);
+            }
+        }
+    }
+
+    /// <summary>The history, oldest first: the ledger up to the state's version (a state not yet
+    /// moved to the ledger still holds its older changes).</summary>
+    private async Task<IReadOnlyList<HistoryEntry>> ReadHistory()
+    {
+        var history = new List<HistoryEntry>();
+        long after = 0;
+        while (true)
+        {
+            var page = await ReadHistory(after, 1000);
+            history.AddRange(page);
+            if (page.Count < 1000)
+            {
+                return history;
+            }
+            after = page[^1].Version;
+        }
+    }
+
+    /// <summary>At most <paramref name="limit"/> changes above <paramref name="afterVersion"/>, oldest first.</summary>
+    private async Task<IReadOnlyList<HistoryEntry>> ReadHistory(long afterVersion, int limit)
+    {
+        var page = Current.History.Where(h => h.Version > afterVersion).Take(limit).ToList();
+        if (page.Count < limit)
+        {
+            var after = Math.Max(afterVersion, Current.History.Count > 0 ? Current.History[^1].Version : 0);
+            page.AddRange(await events.ReadAsync(CustomerHash, after, Current.Version, limit - page.Count));
+        }
+        return page;
+    }
+
+    /// <summary>
+    /// States from before the ledger hold their history: it moves to the ledger (rows first, then
+    /// the state without it; an interrupted move is repeated without duplicates), and the latest
+    /// idempotency keys stay in the state's window. Only states under the current cell rules move:
+    /// an older one is folded again from its history first (<see cref="UpgradeCells"/>).
+    /// </summary>
+    private async Task MoveLegacyHistory()
+    {
+        if (Current.History.Count == 0 || Current.CellRulesVersion != CellRules.Current)
+        {
+            return;
+        }
+        try
+        {
+            var history = Current.History;
+            await events.MoveLegacyAsync(CustomerHash, history);
+            Current.LastChangedAt = history[^1].RecordedAt;
+            Current.RecentWrites = [.. history.Select(RecentWrite.Of).OfType<RecentWrite>().TakeLast(RecentWrite.Window)];
+            Current.History = [];
+            // On failure the activation re-reads the state (history included) before its next call.
+            await durable.Commit();
+        }
+        catch (Exception ex)
+        {
+            CustomerLog.PersistFailed(logger, ex.GetType().Name);
+        }
     }
 
     /// <summary>
@@ -316,19 +444,28 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
     private Task PushToCache() =>
         cache.Put(c => c.PutCustomerAsync(pseudonymiser.CustomerHash(CustomerId), CustomerCacheEntry.From(Current, pseudonymiser).Encode()));
 
+    private WriteOutcome Answer(HistoryEntry earlier, string digest) =>
+        Answer(earlier.RequestDigest, earlier.Version, earlier.RecordedAt, earlier.Kind, digest);
+
+    private WriteOutcome Answer(string? earlierDigest, long version, DateTimeOffset recordedAt, HistoryKind kind, string digest) =>
+        string.Equals(earlierDigest, digest, StringComparison.Ordinal)
+            ? new WriteOutcome(WriteStatus.Replayed, version, recordedAt, kind == HistoryKind.CustomerCreated, null)
+            : new WriteOutcome(WriteStatus.IdempotencyKeyReused, Current.Version, time.GetUtcNow(), false,
+                "the idempotency key was already used for a different request");
+
     /// <summary>Replays a retried request, or refuses one that cannot apply; null means go ahead.</summary>
-    private WriteOutcome? Precheck(WriteControls controls, string digest, bool requireExisting)
+    private async Task<WriteOutcome?> Precheck(WriteControls controls, string digest, bool requireExisting)
     {
         var now = time.GetUtcNow();
         if (controls.IdempotencyKey is { } key)
         {
-            var earlier = Current.History.FindLast(h => string.Equals(h.IdempotencyKey, key, StringComparison.Ordinal));
-            if (earlier is not null)
+            if (Current.RecentWrites.FindLast(w => string.Equals(w.IdempotencyKey, key, StringComparison.Ordinal)) is { } recent)
             {
-                return string.Equals(earlier.RequestDigest, digest, StringComparison.Ordinal)
-                    ? new WriteOutcome(WriteStatus.Replayed, earlier.Version, earlier.RecordedAt, earlier.Kind == HistoryKind.CustomerCreated, null)
-                    : new WriteOutcome(WriteStatus.IdempotencyKeyReused, Current.Version, now, false,
-                        "the idempotency key was already used for a different request");
+                return Answer(recent.RequestDigest, recent.Version, recent.RecordedAt, recent.Kind, digest);
+            }
+            if (Current.History.FindLast(h => string.Equals(h.IdempotencyKey, key, StringComparison.Ordinal)) is { } legacy)
+            {
+                return Answer(legacy, digest);
             }
         }
         if (requireExisting && !Current.Exists)
@@ -337,6 +474,12 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         }
         if (controls.ExpectedVersion is { } expected && expected != Current.Version)
         {
+            // A late retry (its key older than the window) of a write that moved the version on
+            // is a replay, not a conflict.
+            if (controls.IdempotencyKey is { } olderKey && await events.FindAsync(CustomerHash, olderKey, Current.Version) is { } earlier)
+            {
+                return Answer(earlier, digest);
+            }
             return new WriteOutcome(WriteStatus.VersionMismatch, Current.Version, now, false,
                 $"expected version {expected}, current version is {Current.Version}");
         }

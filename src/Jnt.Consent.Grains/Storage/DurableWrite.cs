@@ -11,13 +11,24 @@ internal sealed class DurableWrite<TState>(IPersistentState<TState> state, Actio
 {
     private bool stale;
 
-    public async Task EnsureCurrent()
+    /// <returns>True if the state was read again.</returns>
+    public async Task<bool> EnsureCurrent()
     {
-        if (stale)
+        if (!stale)
         {
-            await state.ReadStateAsync();
-            stale = false;
+            return false;
         }
+        await state.ReadStateAsync();
+        stale = false;
+        return true;
+    }
+
+    /// <summary>Something written beside the state failed: read the state again before the next
+    /// call, and let the activation go.</summary>
+    public void Invalidate()
+    {
+        stale = true;
+        deactivate();
     }
 
     public async Task Commit()

@@ -39,9 +39,14 @@ public sealed class CustomerApi(IGrainFactory grains, RequestReader reader, Jnt.
     public override async Task<GetHistoryResponse> GetHistory(GetHistoryRequest request, ServerCallContext context)
     {
         var (id, access) = RequestReader.ReadAccess(request.CustomerId, request.AccessReason, "GetHistory", context);
-        var history = await Customer(id).GetHistory(access) ?? throw NotFound();
+        var (pageSize, after) = HistoryPaging.Read(request.PageSize, request.PageToken);
+        var page = await Customer(id).GetHistoryPage(access, after, pageSize) ?? throw NotFound();
         var response = new GetHistoryResponse { CustomerId = id };
-        response.Events.AddRange(history.Select(CustomerViews.ToProto));
+        response.Events.AddRange(page.Events.Select(CustomerViews.ToProto));
+        if (page.More)
+        {
+            response.NextPageToken = HistoryPaging.Token(page.Events[^1].Version);
+        }
         return response;
     }
 

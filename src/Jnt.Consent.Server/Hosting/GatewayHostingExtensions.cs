@@ -116,6 +116,7 @@ public static class GatewayHostingExtensions
         builder.Services.AddHostedService<Rights.RetentionService>();
         builder.Services.AddSingleton<Grains.Customers.IErasedContacts>(sp => sp.GetRequiredService<Rights.ContactSuppressions>());
         builder.Services.AddSingleton<Grains.Customers.ICustomerAccessLog, Ledger.CustomerAccessLog>();
+        builder.Services.AddSingleton<Grains.Customers.ICustomerEvents, Ledger.CustomerEvents>();
         builder.Services.AddOneClickUnsubscribe(builder.Configuration, options);
         builder.Services.AddTallies(builder.Configuration);
         builder.Services.AddSingleton<RateLimitInterceptor>();

@@ -14,7 +14,7 @@ public sealed class ErasureCompaction(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var statements = database.IsPostgres
-            ? new[] { "VACUUM orleansstorage", "VACUUM jnt_customer_access" }
+            ? new[] { "VACUUM orleansstorage", "VACUUM jnt_customer_access", "VACUUM jnt_customer_event" }
             : ["PRAGMA wal_checkpoint(TRUNCATE)", "VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"];
         foreach (var sql in statements)
         {

@@ -42,6 +42,7 @@ public sealed class GrainHost : IAsyncDisposable
     public Pseudonymiser Pseudonymiser { get; }
     public Database Database => database.Database;
     public CustomerAccessLog AccessLog => new(database.Database);
+    public CustomerEvents Events => new(database.Database);
 
     public static async Task<GrainHost> StartAsync(DateTimeOffset now)
     {
@@ -73,6 +74,7 @@ public sealed class GrainHost : IAsyncDisposable
         services.AddSingleton<IErasedContacts>(sp => new ContactSuppressions(
             sp.GetRequiredService<ProhibitionListStore>(), sp.GetRequiredService<ISuppressionCache>(), sp.GetRequiredService<CacheHealth>()));
         services.AddSingleton<ICustomerAccessLog>(new CustomerAccessLog(database.Database));
+        services.AddSingleton<ICustomerEvents>(new CustomerEvents(database.Database));
         var app = builder.Build();
         await app.StartAsync();
         // Resolved by the silo at start; the wrapper is the one grains write through.
