@@ -134,6 +134,8 @@ public static class GatewayHostingExtensions
         builder.Services.AddGrpcHealthChecks().AddCheck("silo", () => HealthCheckResult.Healthy());
         // Last: every AddGrpc above registers grpc-dotnet's own binder again.
         builder.Services.AnswerMalformedRequestsInvalidArgument();
+        // Last of all: every logger provider registered above writes customer ids redacted.
+        builder.Services.RedactCustomerIdsInLogs();
         return builder;
     }
 

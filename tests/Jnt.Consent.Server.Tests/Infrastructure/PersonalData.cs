@@ -3,7 +3,8 @@ using System.Collections.Concurrent;
 namespace Jnt.Consent.Server.Tests.Infrastructure;
 
 /// <summary>
-/// Every piece of personal data the tests send (emails, phone numbers, identity codes, names), so
+/// Every piece of personal data the tests send (emails, phone numbers, identity codes, names, and
+/// customer ids, which are pseudonyms of people), so
 /// that every gateway's captured output can be checked for it when the gateway goes away.
 /// </summary>
 public static class PersonalData
