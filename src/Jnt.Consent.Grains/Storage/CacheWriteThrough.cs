@@ -14,7 +14,7 @@ internal sealed partial class CacheWriteThrough(ISuppressionCache cache, CacheHe
 {
     public async Task Put(Func<ISuppressionCache, Task<bool>> put)
     {
-        if (health.Suspect && cache.KnownUnreachable)
+        if (health.MissedWrite && cache.KnownUnreachable)
         {
             // A missed write is already known and published, so no silo trusts the cache until it
             // is rebuilt from storage: this write waiting for the reconnect (or the timeout) would

@@ -42,7 +42,7 @@ public sealed partial class CacheSupervisor(
             try
             {
                 var status = await cache.GetStatusAsync(stoppingToken);
-                if (!status.Ready || health.Suspect)
+                if (!status.Ready || health.MissedWrite)
                 {
                     await rebuilder.RebuildAsync(cancellationToken: stoppingToken);
                 }
@@ -73,7 +73,7 @@ public sealed partial class CacheSupervisor(
             {
                 var polledAt = time.GetTimestamp();
                 var dirty = await dirtyFlag.ReadAsync(stoppingToken) is not null;
-                if (dirty && !health.Suspect)
+                if (dirty && !health.MissedWrite)
                 {
                     MissedWriteReported(logger);
                 }

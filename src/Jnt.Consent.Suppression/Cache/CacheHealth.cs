@@ -43,6 +43,10 @@ public sealed class CacheHealth
         || Volatile.Read(ref remoteSuspect) == 1
         || (TrustLease is not null && time.GetTimestamp() > Volatile.Read(ref trustedUntil));
 
+    /// <summary>True when a write is known (here or by the durable flag) to be missing from the cache:
+    /// a reason to rebuild it. A lapsed lease is not: it only means "ask again before trusting".</summary>
+    public bool MissedWrite => Volatile.Read(ref suspect) == 1 || Volatile.Read(ref remoteSuspect) == 1;
+
     /// <summary>Makes a failure known to every silo before the write is acknowledged (set by the host:
     /// a durable flag the other silos poll). If it throws, the write must not be acknowledged.</summary>
     public Func<Task>? PublishFailure { get; set; }

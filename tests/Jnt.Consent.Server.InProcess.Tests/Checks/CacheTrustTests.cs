@@ -126,6 +126,8 @@ public sealed class CacheTrustTests
         var clock = new FakeTimeProvider();
         var health = new CacheHealth(Lease, clock);
         Assert.True(health.Suspect); // no poll yet
+        // Not trusting is not a reason to rebuild: nothing is known to be missing.
+        Assert.False(health.MissedWrite);
 
         var polledAt = clock.GetTimestamp();
         clock.Advance(TimeSpan.FromMilliseconds(300)); // the poll took this long
@@ -146,6 +148,7 @@ public sealed class CacheTrustTests
         // A dirty answer ends trust at once; so does this silo's own failure.
         health.SetRemoteSuspicion(true, clock.GetTimestamp());
         Assert.True(health.Suspect);
+        Assert.True(health.MissedWrite);
         health.SetRemoteSuspicion(false, clock.GetTimestamp());
         health.ReportWriteFailure();
         Assert.True(health.Suspect);
