@@ -19,7 +19,7 @@ public sealed class CustomerAccessLogTests
     {
         await using var host = await GrainHost.StartAsync(Now);
         var grain = host.Grains.GetGrain<ICustomerGrain>(CustomerKeys.ToGrainKey("cust-1"));
-        Assert.Equal(WriteStatus.Applied, (await grain.Upsert(Upsert())).Status);
+        Assert.Equal(WriteStatus.Applied, (await grain.Upsert(GrainHost.NewCustomer(Now))).Status);
         var writes = host.Storage.Writes(StorageNames.CustomerState);
         Assert.True(writes > 0);
 
@@ -65,7 +65,7 @@ public sealed class CustomerAccessLogTests
         {
             Version = 1,
             CellRulesVersion = CellRules.Current,
-            Profile = Upsert().Profile with { CustomerSince = Now.AddYears(-1) },
+            Profile = GrainHost.NewCustomer(Now).Profile with { CustomerSince = Now.AddYears(-1) },
             Reads = [.. old],
         };
         await host.Storage.WriteStateAsync(StorageNames.CustomerState, grain.GetGrainId(), new GrainState<CustomerState>(stored));
@@ -90,7 +90,7 @@ public sealed class CustomerAccessLogTests
     {
         await using var host = await GrainHost.StartAsync(Now);
         var grain = host.Grains.GetGrain<ICustomerGrain>(CustomerKeys.ToGrainKey("cust-erased"));
-        await grain.Upsert(Upsert());
+        await grain.Upsert(GrainHost.NewCustomer(Now));
         await grain.Get(new AccessRecord(default, "key:agent", "customer called", "profile"));
         Assert.Single(await host.AccessLog.ReadAllAsync(host.Pseudonymiser.CustomerHash("cust-erased")));
 
@@ -123,19 +123,4 @@ public sealed class CustomerAccessLogTests
         Assert.Empty(await log.ReadAllAsync(customer));
         Assert.Single(await log.ReadAllAsync(other));
     }
-
-    private static UpsertCustomerCommand Upsert() => new()
-    {
-        Profile = new CustomerProfile
-        {
-            Group = CustomerGroup.Consumer,
-            GivenName = "Aino",
-            FamilyName = "Virtanen",
-            Emails = ["aino.virtanen@example.fi"],
-            CustomerSince = Now.AddYears(-1),
-        },
-        ContactKeys = [],
-        Provenance = new ProvenanceRecord(ConsentSource.CustomerService, "agent-7", "call 123", ""),
-        CustomerSinceGiven = true,
-    };
 }

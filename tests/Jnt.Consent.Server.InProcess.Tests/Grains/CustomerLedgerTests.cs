@@ -22,7 +22,7 @@ public sealed class CustomerLedgerTests
     {
         await using var host = await GrainHost.StartAsync(Now);
         var grain = Grain(host, "led-1");
-        await grain.Upsert(Upsert());
+        await grain.Upsert(GrainHost.NewCustomer(Now));
         host.Clock.Advance(TimeSpan.FromMinutes(1));
         await grain.ChangeConsent(Change(ConsentChange.Consent, Purpose.DirectAdvertising, Channel.Email));
         host.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -49,7 +49,7 @@ public sealed class CustomerLedgerTests
         await using var host = await GrainHost.StartAsync(Now);
         var serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
         var grain = Grain(host, "led-size");
-        await grain.Upsert(Upsert());
+        await grain.Upsert(GrainHost.NewCustomer(Now));
         var sizes = new List<int>();
         for (var i = 1; i <= 400; i++)
         {
@@ -71,7 +71,7 @@ public sealed class CustomerLedgerTests
     {
         await using var host = await GrainHost.StartAsync(Now);
         var grain = Grain(host, "led-retry");
-        await grain.Upsert(Upsert());
+        await grain.Upsert(GrainHost.NewCustomer(Now));
         // Sent with the version it expected; the second without one.
         var first = Change(ConsentChange.Objection, Purpose.MarketResearch, Channel.Phone) with { Controls = new WriteControls("first", 1) };
         var second = Change(ConsentChange.Objection, Purpose.MarketResearch, Channel.Sms) with { Controls = new WriteControls("second", null) };
@@ -108,7 +108,7 @@ public sealed class CustomerLedgerTests
         {
             Version = 1,
             CellRulesVersion = CellRules.Current,
-            Profile = Upsert().Profile,
+            Profile = GrainHost.NewCustomer(Now).Profile,
         }));
         await host.Events.AppendAsync(hash, Entry(2, HistoryKind.ObjectionRecorded, "lost"));
 
@@ -134,7 +134,7 @@ public sealed class CustomerLedgerTests
         {
             Version = 2,
             CellRulesVersion = CellRules.Current,
-            Profile = Upsert().Profile,
+            Profile = GrainHost.NewCustomer(Now).Profile,
             Cells = cells,
             History = old,
         }));
@@ -166,13 +166,13 @@ public sealed class CustomerLedgerTests
     {
         await using var host = await GrainHost.StartAsync(Now);
         var grain = Grain(host, "led-erased");
-        await grain.Upsert(Upsert());
+        await grain.Upsert(GrainHost.NewCustomer(Now));
         await grain.ChangeConsent(Change(ConsentChange.Objection, Purpose.DirectAdvertising, Channel.Email));
 
         Assert.NotNull(await grain.Erase());
         Assert.Empty(await host.Events.ReadAsync(host.Pseudonymiser.CustomerHash("led-erased"), 0, long.MaxValue, 10));
 
-        var again = await grain.Upsert(Upsert());
+        var again = await grain.Upsert(GrainHost.NewCustomer(Now));
         Assert.Equal((WriteStatus.Applied, 4L), Outcome(again));
         var history = await grain.GetHistory(new AccessRecord(default, "key:agent", "called", "history"));
         Assert.Equal([(4L, HistoryKind.CustomerCreated)], history!.Select(h => (h.Version, h.Kind)));
@@ -208,20 +208,5 @@ public sealed class CustomerLedgerTests
         Purposes = [purpose],
         Channels = [channel],
         Provenance = new ProvenanceRecord(ConsentSource.CustomerService, "agent-7", "call 123", ""),
-    };
-
-    private static UpsertCustomerCommand Upsert() => new()
-    {
-        Profile = new CustomerProfile
-        {
-            Group = CustomerGroup.Consumer,
-            GivenName = "Aino",
-            FamilyName = "Virtanen",
-            Emails = new List<string> { "aino.virtanen@example.fi" },
-            CustomerSince = Now.AddYears(-1),
-        },
-        ContactKeys = [],
-        Provenance = new ProvenanceRecord(ConsentSource.CustomerService, "agent-7", "call 123", ""),
-        CustomerSinceGiven = true,
     };
 }

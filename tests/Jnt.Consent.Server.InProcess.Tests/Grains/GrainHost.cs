@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Jnt.Consent.Abstractions.Customers;
+using Jnt.Consent.Domain;
 using Jnt.Consent.Grains.Customers;
 using Jnt.Consent.Grains.Storage;
 using Jnt.Consent.Server.InProcess.Tests.Tallies;
@@ -81,6 +83,21 @@ public sealed class GrainHost : IAsyncDisposable
         _ = app.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.ConsentStore);
         return new GrainHost(app, database, storage!, clock, pseudonymiser);
     }
+
+    /// <summary>A consumer created by customer service, a customer since a year before <paramref name="now"/>.</summary>
+    public static UpsertCustomerCommand NewCustomer(DateTimeOffset now) => new()
+    {
+        Profile = new CustomerProfile
+        {
+            Group = CustomerGroup.Consumer,
+            GivenName = "Aino",
+            FamilyName = "Virtanen",
+            Emails = ["aino.virtanen@example.fi"],
+            CustomerSince = now.AddYears(-1),
+        },
+        Provenance = new ProvenanceRecord(ConsentSource.CustomerService, "agent-7", "call 123", ""),
+        CustomerSinceGiven = true,
+    };
 
     public async ValueTask DisposeAsync()
     {
