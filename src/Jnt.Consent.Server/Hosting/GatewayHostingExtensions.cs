@@ -120,11 +120,13 @@ public static class GatewayHostingExtensions
         builder.Services.AddOneClickUnsubscribe(builder.Configuration, options);
         builder.Services.AddTallies(builder.Configuration);
         builder.Services.AddSingleton<RateLimitInterceptor>();
+        builder.Services.AddSingleton<StreamRevocationInterceptor>();
         // Stateless: one instance, not one activated per call.
         builder.Services.AddSingleton<StorageFailureInterceptor>();
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<RateLimitInterceptor>();
+            grpc.Interceptors.Add<StreamRevocationInterceptor>();
             grpc.Interceptors.Add<StorageFailureInterceptor>();
             grpc.MaxReceiveMessageSize = 1024 * 1024;
         });

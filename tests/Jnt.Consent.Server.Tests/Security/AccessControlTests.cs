@@ -94,6 +94,41 @@ public sealed class AccessControlTests(GatewayFixture fixture)
         Assert.DoesNotContain(created.ApiKey, listed.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_revoked_key_ends_the_check_batch_it_had_opened()
+    {
+        var created = await Gateway.Access.CreateApiKeyAsync(new CreateApiKeyRequest { Name = "streaming", Role = "campaign" });
+        var client = new SuppressionService.SuppressionServiceClient(Gateway.Channel.Intercept(m => { m.Add("x-api-key", created.ApiKey); return m; }));
+        using var batch = client.CheckBatch(deadline: DateTime.UtcNow.AddMinutes(1));
+        var item = 0;
+        async Task<CheckBatchResponse> Next()
+        {
+            item++;
+            await batch.RequestStream.WriteAsync(new CheckBatchRequest
+            {
+                Item = new CheckItem { CorrelationId = $"c{item}", Check = CheckCustomer("nobody", Channel.Email, Purpose.DirectAdvertising) },
+            });
+            Assert.True(await batch.ResponseStream.MoveNext(CancellationToken.None));
+            return batch.ResponseStream.Current;
+        }
+        Assert.Equal("c1", (await Next()).CorrelationId);
+
+        await Gateway.Access.RevokeApiKeyAsync(new RevokeApiKeyRequest { KeyId = created.KeyId });
+
+        // Items go on being sent, each after the previous answer, until the gateway ends the call:
+        // within its bound (a second on this silo), so well within the 60 s deadline.
+        var revokedAt = System.Diagnostics.Stopwatch.StartNew();
+        var ended = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            while (true)
+            {
+                await Next();
+            }
+        });
+        Assert.Equal(StatusCode.Unauthenticated, ended.StatusCode);
+        Assert.True(revokedAt.Elapsed < TimeSpan.FromSeconds(10), $"the stream ran {revokedAt.Elapsed} after the revocation");
+    }
+
     private static async Task<StatusCode> Call(string rpc, CallInvoker invoker)
     {
         try
