@@ -1,3 +1,4 @@
+using Jnt.Consent.Cli.Connection;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -71,7 +72,7 @@ internal static class ContactCommands
                     Evidence = parse.GetValue(evidence) ?? "",
                     Note = parse.GetValue(note) ?? "",
                 },
-                IdempotencyKey = parse.GetValue(key) ?? "",
+                IdempotencyKey = parse.GetValue(key) ?? Gateway.NewIdempotencyKey(),
             };
             var names = CommonOptions.Split(parse.GetValue(channels) ?? []).ToList();
             if (names is [] or ["all"])
@@ -82,7 +83,7 @@ internal static class ContactCommands
             {
                 request.Channels.AddRange(names.Select(Names.ParseChannel));
             }
-            var response = await gateway.DoNotContact.ForbidContactAsync(request, cancellationToken: cancellationToken);
+            var response = await RpcFailures.NamingKey(request.IdempotencyKey, () => gateway.DoNotContact.ForbidContactAsync(request, cancellationToken: cancellationToken).ResponseAsync);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonFormatter.Default.Format(response));

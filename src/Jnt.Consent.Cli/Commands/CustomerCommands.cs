@@ -1,3 +1,4 @@
+using Jnt.Consent.Cli.Connection;
 using System.CommandLine;
 using System.Globalization;
 using Google.Protobuf;
@@ -107,26 +108,27 @@ internal static class CustomerCommands
         {
             var customerId = parse.GetValue(id)!;
             var customers = gateway.Customers;
-            WriteResult result = name switch
+            var options = scope.Options(parse);
+            WriteResult result = await RpcFailures.NamingKey(options.IdempotencyKey, async () => name switch
             {
                 "consent" => await customers.RecordConsentAsync(new RecordConsentRequest
                 {
                     CustomerId = customerId,
                     Scope = scope.Scope(parse),
                     Provenance = scope.Provenance(parse),
-                    Options = scope.Options(parse),
+                    Options = options,
                     ExpiresAt = parse.GetValue(expires) is { } at ? Timestamp.FromDateTimeOffset(at) : null,
                 }, cancellationToken: cancellationToken),
                 "withdraw" => await customers.WithdrawConsentAsync(new WithdrawConsentRequest
                 {
-                    CustomerId = customerId, Scope = scope.Scope(parse), Provenance = scope.Provenance(parse), Options = scope.Options(parse),
+                    CustomerId = customerId, Scope = scope.Scope(parse), Provenance = scope.Provenance(parse), Options = options,
                 }, cancellationToken: cancellationToken),
                 // An objection ends any consent and forbids: one write, so the two never come apart.
                 _ => await customers.RecordObjectionAsync(new RecordObjectionRequest
                 {
-                    CustomerId = customerId, Scope = scope.Scope(parse), Provenance = scope.Provenance(parse), Options = scope.Options(parse),
+                    CustomerId = customerId, Scope = scope.Scope(parse), Provenance = scope.Provenance(parse), Options = options,
                 }, cancellationToken: cancellationToken),
-            };
+            });
             var what = name switch
             {
                 "consent" => "Consent recorded",

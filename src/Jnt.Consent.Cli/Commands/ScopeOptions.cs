@@ -1,3 +1,4 @@
+using Jnt.Consent.Cli.Connection;
 using System.CommandLine;
 using Jnt.Consent.Api.V1;
 using Jnt.Consent.Cli.Parsing;
@@ -95,7 +96,8 @@ internal sealed class ScopeOptions
 
     public WriteOptions Options(ParseResult parse)
     {
-        var options = new WriteOptions { IdempotencyKey = parse.GetValue(IdempotencyKey) ?? "" };
+        // Always a key: the gateway client retries writes, and a retry must never apply twice.
+        var options = new WriteOptions { IdempotencyKey = parse.GetValue(IdempotencyKey) ?? Gateway.NewIdempotencyKey() };
         if (parse.GetValue(ExpectedVersion) is { } version)
         {
             options.ExpectedVersion = version;

@@ -28,11 +28,31 @@ public static class RpcFailures
             StatusCode.PermissionDenied => role is null
                 ? "the credential's role may not do this"
                 : $"the credential's role may not do this: it needs a key of the {role} role",
-            StatusCode.Unavailable => $"the gateway at {address ?? "the given address"} is unavailable: {Cause(error)}",
+            StatusCode.Unavailable => $"the gateway at {address ?? "the given address"} is unavailable: {Cause(error)}"
+                + (error.Data[KeyData] is string key
+                    ? $" (after 4 attempts); to retry safely, run the same command again with --idempotency-key {key}"
+                    : ""),
             StatusCode.InvalidArgument when fields.Count > 0 => "the gateway rejected the request: "
                 + string.Join("; ", fields.Select(f => $"{f.Field}: {f.Description}")),
             _ => $"{error.StatusCode}: {error.Status.Detail}",
         };
+    }
+
+    private const string KeyData = "jnt.idempotency_key";
+
+    /// <summary>Runs a write; if it fails UNAVAILABLE, its error names the idempotency key it was sent
+    /// with, so the person can repeat it safely (the outcome may be unknown).</summary>
+    public static async Task<T> NamingKey<T>(string idempotencyKey, Func<Task<T>> write)
+    {
+        try
+        {
+            return await write();
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
+        {
+            e.Data[KeyData] = idempotencyKey;
+            throw;
+        }
     }
 
     public static IReadOnlyList<(string Field, string Description)> FieldViolations(RpcException error)

@@ -85,5 +85,12 @@ public sealed class StreamRevocationInterceptor(ApiKeyStore keys, TimeProvider t
             await guard.EnsureActiveAsync();
             await inner.WriteAsync(message);
         }
+
+        // The interface's default for this overload refuses a cancellable token.
+        public async Task WriteAsync(T message, CancellationToken cancellationToken)
+        {
+            await guard.EnsureActiveAsync();
+            await inner.WriteAsync(message, cancellationToken);
+        }
     }
 }

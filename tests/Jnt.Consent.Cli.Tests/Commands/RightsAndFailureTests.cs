@@ -73,6 +73,28 @@ public sealed class RightsAndFailureTests(GatewayFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_write_that_could_not_be_made_names_the_key_that_makes_running_it_again_safe()
+    {
+        var id = Requests.NewCustomerId();
+        await Gateway.Customers.UpsertCustomerAsync(Requests.Consumer(id, Requests.NewEmail()));
+        string[] objection = ["customer", "objection", id, "--purposes", "direct-advertising", "--channels", "email",
+            "--source", "customer-request", "--actor", "agent-42"];
+
+        // No gateway there: the write is tried four times, then the error names the key it was sent with.
+        var failed = await CliProcess.RunAsync(["--address", $"http://127.0.0.1:{GatewayProcess.FreePort()}", "--api-key", Gateway.Keys["service"], .. objection]);
+        Assert.Equal(4, failed.ExitCode);
+        var key = System.Text.RegularExpressions.Regex.Match(failed.Stderr, "--idempotency-key (cli-[0-9a-f]{32})").Groups[1].Value;
+        Assert.False(string.IsNullOrEmpty(key), failed.Stderr);
+
+        // Run again with it: recorded once; once more: a replay.
+        var applied = await CliProcess.AsAsync(Gateway, "service", [.. objection, "--idempotency-key", key]);
+        var replayed = await CliProcess.AsAsync(Gateway, "service", [.. objection, "--idempotency-key", key]);
+        Assert.True(applied.ExitCode == 0, applied.Output);
+        Assert.Contains($"Objection recorded for customer {id}: version 2", applied.Stdout);
+        Assert.Contains("nothing new written", replayed.Stdout);
+    }
+
+    [Fact]
     public async Task Address_and_keys_come_from_the_environment_or_a_per_role_config_file()
     {
         var email = Requests.NewEmail();
