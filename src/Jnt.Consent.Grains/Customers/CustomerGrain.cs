@@ -27,6 +27,7 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
     // Rows above the state's version (a write that never completed) are discarded before this
     // activation's first append; until then, reads of the ledger stop at the state's version.
     private bool ledgerReconciled;
+    private HashKey? customerHash;
 
     public CustomerGrain(
         [PersistentState(StorageNames.CustomerState, StorageNames.ConsentStore)] IPersistentState<CustomerState> state,
@@ -58,8 +59,7 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await UpgradeCells();
-        await MoveLegacyHistory();
-        await MoveLegacyReads();
+        await MoveLegacyRecords();
         // A crash between persisting a profile and updating the contact index leaves the two apart;
         // the next activation finishes the job.
         if (Current.Exists && !ContactIndexIsCurrent())
@@ -337,34 +337,6 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
     }
 
     /// <summary>
-    /// States from before the ledger hold their history: it moves to the ledger (rows first, then
-    /// the state without it; an interrupted move is repeated without duplicates), and the latest
-    /// idempotency keys stay in the state's window. Only states under the current cell rules move:
-    /// an older one is folded again from its history first (<see cref="UpgradeCells"/>).
-    /// </summary>
-    private async Task MoveLegacyHistory()
-    {
-        if (Current.History.Count == 0 || Current.CellRulesVersion != CellRules.Current)
-        {
-            return;
-        }
-        try
-        {
-            var history = Current.History;
-            await events.MoveLegacyAsync(CustomerHash, history);
-            Current.LastChangedAt = history[^1].RecordedAt;
-            Current.RecentWrites = [.. history.Select(RecentWrite.Of).OfType<RecentWrite>().TakeLast(RecentWrite.Window)];
-            Current.History = [];
-            // On failure the activation re-reads the state (history included) before its next call.
-            await durable.Commit();
-        }
-        catch (Exception ex)
-        {
-            CustomerLog.PersistFailed(logger, ex.GetType().Name);
-        }
-    }
-
-    /// <summary>
     /// Cells folded under older rules are folded again from the history and written back with the
     /// cache entry, so that the next check by any silo answers under the current rules. The corrected
     /// cells serve this activation even if the write fails; the next write persists them.
@@ -402,24 +374,35 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         return true;
     }
 
-    private HashKey CustomerHash => pseudonymiser.CustomerHash(CustomerId);
+    // Keyed-hashed once per activation: every ledger and access-log call names the customer by it.
+    private HashKey CustomerHash => customerHash ??= pseudonymiser.CustomerHash(CustomerId);
 
     /// <summary>
-    /// States written before the access log held every read in themselves: those move to the log
-    /// (rows first, then the state without them, so a crash between repeats the move, which adds
-    /// nothing twice). If it fails, the reads stay in the state and the export still shows them.
+    /// States from before the ledger hold their history and every read: both move to their tables
+    /// (rows first, then the state without them, in one state write; an interrupted move is
+    /// repeated without duplicates), and the latest idempotency keys stay in the state's window.
+    /// Only states under the current cell rules move: an older one is folded again from its history
+    /// first (<see cref="UpgradeCells"/>). If it fails, the state keeps them and serves as before.
     /// </summary>
-    private async Task MoveLegacyReads()
+    private async Task MoveLegacyRecords()
     {
-        if (Current.Reads.Count == 0)
+        var history = Current.CellRulesVersion == CellRules.Current ? Current.History : [];
+        if (history.Count == 0 && Current.Reads.Count == 0)
         {
             return;
         }
         try
         {
+            await events.MoveLegacyAsync(CustomerHash, history);
             await accessLog.MoveLegacyAsync(CustomerHash, Current.Reads);
+            if (history.Count > 0)
+            {
+                Current.LastChangedAt = history[^1].RecordedAt;
+                Current.RecentWrites = [.. history.Select(RecentWrite.Of).OfType<RecentWrite>().TakeLast(RecentWrite.Window)];
+                Current.History = [];
+            }
             Current.Reads = [];
-            // On failure the activation re-reads the state (reads included) before its next call.
+            // On failure the activation re-reads the state (history and reads included) before its next call.
             await durable.Commit();
         }
         catch (Exception ex)
