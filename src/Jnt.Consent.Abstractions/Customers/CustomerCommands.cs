@@ -70,3 +70,36 @@ public sealed record WriteOutcome(
 {
     public bool Succeeded => Status is WriteStatus.Applied or WriteStatus.Replayed;
 }
+
+/// <summary>
+/// Past consents, withdrawals and objections of one customer from the operator's earlier customer
+/// system, each with its original time, source and evidence (RegisterImportService.ImportHistory).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("jnt.consent.ImportHistory")]
+public sealed record ImportHistoryCommand([property: Id(0)] IReadOnlyList<ImportedChange> Changes);
+
+/// <summary>One past change as the earlier system recorded it.</summary>
+/// <param name="ImportKey">Identifies the event whatever file or run brings it ("import:" and a
+/// digest of its content): kept as the ledger row's idempotency key, so a second import of the same
+/// event finds it and adds nothing.</param>
+[GenerateSerializer, Immutable, Alias("jnt.consent.ImportedChange")]
+public sealed record ImportedChange(
+    [property: Id(0)] ConsentChange Change,
+    [property: Id(1)] IReadOnlyList<Purpose> Purposes,
+    [property: Id(2)] IReadOnlyList<Channel> Channels,
+    [property: Id(3)] ProvenanceRecord Provenance,
+    [property: Id(4)] DateTimeOffset OccurredAt,
+    [property: Id(5)] DateTimeOffset? ExpiresAt,
+    [property: Id(6)] string PolicyVersion,
+    [property: Id(7)] string ImportKey);
+
+/// <summary>What an import did to one customer.</summary>
+/// <param name="Imported">Changes added to the ledger by this call.</param>
+/// <param name="AlreadyPresent">Changes the ledger already held (an earlier run imported them).</param>
+[GenerateSerializer, Immutable, Alias("jnt.consent.ImportOutcome")]
+public sealed record ImportOutcome(
+    [property: Id(0)] WriteStatus Status,
+    [property: Id(1)] long Version,
+    [property: Id(2)] int Imported,
+    [property: Id(3)] int AlreadyPresent,
+    [property: Id(4)] string? Detail);

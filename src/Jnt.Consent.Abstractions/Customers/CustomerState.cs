@@ -148,6 +148,9 @@ public sealed record HistoryEntry
     [Id(9)] public string? IdempotencyKey { get; init; }
     /// <summary>A digest of the request that made this change, to tell a retry from a reused key.</summary>
     [Id(10)] public string? RequestDigest { get; init; }
+    /// <summary>For a change imported from an earlier customer system: when it was imported
+    /// (<see cref="RecordedAt"/> is then its original time). Null for a change recorded here.</summary>
+    [Id(11)] public DateTimeOffset? ImportedAt { get; init; }
 }
 
 /// <summary>A recent write's idempotency key and what it answered.</summary>

@@ -11,6 +11,18 @@ public interface ICustomerGrain : IGrainWithStringKey
 
     Task<WriteOutcome> ChangeConsent(ChangeConsentCommand command);
 
+    /// <summary>
+    /// Adds past changes from an earlier customer system to the ledger, with their original times,
+    /// and folds the customer's cells again from the whole history in the order things happened:
+    /// an objection from 2019 suppresses today, and a consent given here since still decides. Changes
+    /// the ledger already holds (same import key) are not added twice. NotFound if the customer
+    /// does not exist; Rejected (nothing added) if a change breaks <c>ImportRules</c>.
+    /// </summary>
+    Task<ImportOutcome> ImportHistory(ImportHistoryCommand command);
+
+    /// <summary>True if the customer exists (an import checks every customer before it applies anything).</summary>
+    Task<bool> Exists();
+
     /// <summary>Records the read, then returns the state. Null if the customer does not exist.</summary>
     Task<CustomerSnapshot?> Get(AccessRecord access);
 

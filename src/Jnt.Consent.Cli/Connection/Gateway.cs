@@ -80,6 +80,8 @@ public sealed class Gateway : IDisposable
 
     public SuppressionAdminService.SuppressionAdminServiceClient SuppressionAdmin => new(invoker);
 
+    public RegisterImportService.RegisterImportServiceClient RegisterImport => new(invoker);
+
     public CustomerService.CustomerServiceClient Customers => new(invoker);
 
     public RightsService.RightsServiceClient Rights => new(invoker);

@@ -193,6 +193,79 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         return new WriteOutcome(WriteStatus.Applied, Current.Version, now, Created: false, Detail: null);
     }
 
+    public async Task<ImportOutcome> ImportHistory(ImportHistoryCommand command)
+    {
+        await EnsureCurrent();
+        var now = time.GetUtcNow();
+        if (!Current.Exists)
+        {
+            return new ImportOutcome(WriteStatus.NotFound, 0, 0, 0, "customer not found");
+        }
+        if (command.Changes.Select(c => ConsentChangeRules.Validate(c, now)).FirstOrDefault(e => e is not null) is { } invalid)
+        {
+            return new ImportOutcome(WriteStatus.Rejected, Current.Version, 0, 0, invalid);
+        }
+        List<HistoryEntry> imported;
+        IReadOnlyList<HistoryEntry> history;
+        try
+        {
+            await ReconcileLedger();
+            // The same event in a second run (or twice in one file) is found by its key: added once.
+            var present = await events.ReadImportKeysAsync(CustomerHash, Current.Version);
+            var version = Current.Version;
+            imported = [.. command.Changes.Where(c => present.Add(c.ImportKey)).Select(c => new HistoryEntry
+            {
+                Version = ++version,
+                Kind = c.Change switch
+                {
+                    ConsentChange.Consent => HistoryKind.ConsentRecorded,
+                    ConsentChange.Withdrawal => HistoryKind.ConsentWithdrawn,
+                    _ => HistoryKind.ObjectionRecorded,
+                },
+                RecordedAt = c.OccurredAt,
+                Provenance = c.Provenance,
+                Purposes = c.Purposes,
+                Channels = c.Channels,
+                ExpiresAt = c.ExpiresAt,
+                PolicyVersion = c.PolicyVersion,
+                IdempotencyKey = c.ImportKey,
+                RequestDigest = c.ImportKey,
+                ImportedAt = now,
+            })];
+            if (imported.Count == 0)
+            {
+                return new ImportOutcome(WriteStatus.Replayed, Current.Version, 0, command.Changes.Count, null);
+            }
+            history = await ReadHistory();
+            await events.AppendImportedAsync(CustomerHash, imported);
+        }
+        catch (Exception ex)
+        {
+            CustomerLog.PersistFailed(logger, ex.GetType().Name);
+            durable.Invalidate();
+            throw;
+        }
+        // A cell is decided by its events in the order they happened (DOMAIN.md, "A cell's state over
+        // time"), not in the order they reached this register: fold the whole history again, by time
+        // (a stable sort: events of the same instant keep their recorded order).
+        var cells = CellRules.Replay(history.Concat(imported).OrderBy(e => e.RecordedAt));
+        // A cell no event mentions (a state from before the history was kept) stays as stored.
+        cells.AddRange(Current.Cells.Where(cell => !cells.Exists(c => c.Purpose == cell.Purpose && c.Channel == cell.Channel)));
+        Current.Cells = cells;
+        Current.Version = imported[^1].Version;
+        var newest = imported.Max(e => e.RecordedAt);
+        Current.LastChangedAt = Current.LastChangedAt is { } last && last > newest ? last : newest;
+        await Commit();
+        await PushToCache();
+        return new ImportOutcome(WriteStatus.Applied, Current.Version, imported.Count, command.Changes.Count - imported.Count, null);
+    }
+
+    public async Task<bool> Exists()
+    {
+        await EnsureCurrent();
+        return Current.Exists;
+    }
+
     public async Task<CustomerSnapshot?> Get(AccessRecord access) =>
         await RecordRead(access) ? Snapshot() : null;
 
@@ -276,11 +349,7 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
     {
         try
         {
-            if (!ledgerReconciled)
-            {
-                await events.DiscardAboveAsync(CustomerHash, Current.Version);
-                ledgerReconciled = true;
-            }
+            await ReconcileLedger();
             return await events.AppendAsync(CustomerHash, change) is { } earlier ? Answer(earlier, digest) : null;
         }
         catch (Exception ex)
@@ -290,6 +359,15 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
             CustomerLog.PersistFailed(logger, ex.GetType().Name);
             durable.Invalidate();
             throw;
+        }
+    }
+
+    private async Task ReconcileLedger()
+    {
+        if (!ledgerReconciled)
+        {
+            await events.DiscardAboveAsync(CustomerHash, Current.Version);
+            ledgerReconciled = true;
         }
     }
 

@@ -191,6 +191,10 @@ public static class CustomerViews
         {
             view.ExpiresAt = Timestamp.FromDateTimeOffset(expiry);
         }
+        if (entry.ImportedAt is { } imported)
+        {
+            view.ImportedAt = Timestamp.FromDateTimeOffset(imported);
+        }
         return view;
     }
 

@@ -15,6 +15,8 @@ public sealed class FieldErrors
 
     public bool HasErrors => violations.Count > 0;
 
+    public IReadOnlyList<BadRequest.Types.FieldViolation> Violations => violations;
+
     public void Add(string field, string description) =>
         violations.Add(new BadRequest.Types.FieldViolation { Field = field, Description = description });
 

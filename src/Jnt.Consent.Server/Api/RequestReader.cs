@@ -238,7 +238,7 @@ public sealed class RequestReader(Pseudonymiser pseudonymiser, TimeProvider time
     public static string ReadText(string value, string field, int maxLength, FieldErrors errors, bool multiline = false) =>
         Text(value, field, maxLength, errors, multiline);
 
-    private static (List<Domain.Purpose> Purposes, List<Domain.Channel> Channels) ReadScope(Scope? scope, FieldErrors errors)
+    internal static (List<Domain.Purpose> Purposes, List<Domain.Channel> Channels) ReadScope(Scope? scope, FieldErrors errors)
     {
         var purposes = new List<Domain.Purpose>();
         var channels = new List<Domain.Channel>();
@@ -353,7 +353,7 @@ public sealed class RequestReader(Pseudonymiser pseudonymiser, TimeProvider time
         return trimmed;
     }
 
-    private static DateTimeOffset? Timestamp(Timestamp value, string field, FieldErrors errors)
+    internal static DateTimeOffset? Timestamp(Timestamp value, string field, FieldErrors errors)
     {
         // Years 1900-2999 hold every real date in this register and keep arithmetic safe.
         if (value.Seconds < -2208988800L || value.Seconds > 32503680000L || value.Nanos is < 0 or > 999_999_999)

@@ -25,9 +25,12 @@ public static class UnavailableErrors
         ? "storage is unavailable; nothing was recorded: retry later"
         : "storage is unavailable; the outcome is unknown: retry with the same idempotency key";
 
-    public static RpcException ToRpcException(StorageOutcome outcome)
+    public static RpcException ToRpcException(StorageOutcome outcome) => ToRpcException(outcome, Message(outcome));
+
+    /// <summary>With a message of the caller's own, for a request whose retry is not simply "the same request again".</summary>
+    public static RpcException ToRpcException(StorageOutcome outcome, string message)
     {
-        var status = new Google.Rpc.Status { Code = (int)Code.Unavailable, Message = Message(outcome) };
+        var status = new Google.Rpc.Status { Code = (int)Code.Unavailable, Message = message };
         status.Details.Add(Any.Pack(new ErrorInfo { Reason = Reason(outcome), Domain = Domain }));
         return status.ToRpcException();
     }

@@ -233,6 +233,7 @@ public static class GatewayHostingExtensions
         app.MapGrpcService<CustomerApi>();
         app.MapGrpcService<SuppressionApi>();
         app.MapGrpcService<SuppressionAdminApi>();
+        app.MapGrpcService<RegisterImportApi>();
         app.MapGrpcService<DoNotContactApi>();
         app.MapGrpcService<TallyApi>();
         app.MapGrpcHealthChecksService().AllowAnonymous();

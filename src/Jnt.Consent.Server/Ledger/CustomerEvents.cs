@@ -20,7 +20,7 @@ namespace Jnt.Consent.Server.Ledger;
 public sealed class CustomerEvents(Database database) : ICustomerEvents
 {
     private const string Columns =
-        "version, kind, recorded_at, source, actor, evidence, note, purposes, channels, expires_at, changed_fields, policy_version, idempotency_key, request_digest";
+        "version, kind, recorded_at, source, actor, evidence, note, purposes, channels, expires_at, changed_fields, policy_version, idempotency_key, request_digest, imported_at";
 
     public async Task<HistoryEntry?> AppendAsync(HashKey customer, HistoryEntry change, CancellationToken cancellationToken = default)
     {
@@ -56,6 +56,52 @@ public sealed class CustomerEvents(Database database) : ICustomerEvents
             DurableEffects.Mark();
             throw;
         }
+    }
+
+    public async Task AppendImportedAsync(HashKey customer, IReadOnlyList<HistoryEntry> changes, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            if (database.IsPostgres)
+            {
+                // As in AppendAsync: the state's synchronous commit that follows flushes these rows too.
+                await using var local = Database.Command(connection, "SET LOCAL synchronous_commit = off", transaction);
+                await local.ExecuteNonQueryAsync(cancellationToken);
+            }
+            foreach (var change in changes)
+            {
+                await using var command = Insert(connection, transaction, customer, change, legacy: false, onConflictNothing: false);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+            DurableEffects.Mark();
+        }
+        catch (DbException ex) when (IsUniqueViolation(ex))
+        {
+            throw new InconsistentStateException("another activation recorded this version or import of the customer", ex);
+        }
+        catch (Exception ex) when (StorageFailures.Classify(ex) is StorageOutcome.Unknown)
+        {
+            DurableEffects.Mark();
+            throw;
+        }
+    }
+
+    public async Task<HashSet<string>> ReadImportKeysAsync(HashKey customer, long upToVersion, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Database.Command(connection,
+            "SELECT idempotency_key FROM jnt_customer_event WHERE customer_hash = @hash AND imported_at IS NOT NULL AND version <= @upTo", null,
+            ("@hash", customer.ToArray()), ("@upTo", upToVersion));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(reader.GetString(0));
+        }
+        return keys;
     }
 
     public async Task<HistoryEntry?> FindAsync(HashKey customer, string idempotencyKey, long upToVersion, CancellationToken cancellationToken = default)
@@ -117,14 +163,14 @@ public sealed class CustomerEvents(Database database) : ICustomerEvents
     private static DbCommand Insert(DbConnection connection, DbTransaction? transaction, HashKey customer, HistoryEntry change, bool legacy, bool onConflictNothing) =>
         Database.Command(connection, $"""
             INSERT INTO jnt_customer_event (customer_hash, {Columns}, legacy)
-            VALUES (@hash, @version, @kind, @at, @source, @actor, @evidence, @note, @purposes, @channels, @expires, @fields, @policy, @key, @digest, @legacy)
+            VALUES (@hash, @version, @kind, @at, @source, @actor, @evidence, @note, @purposes, @channels, @expires, @fields, @policy, @key, @digest, @imported, @legacy)
             {(onConflictNothing ? "ON CONFLICT DO NOTHING" : "")}
             """, transaction,
             ("@hash", customer.ToArray()), ("@version", change.Version), ("@kind", (int)change.Kind), ("@at", change.RecordedAt),
             ("@source", (int)change.Provenance.Source), ("@actor", change.Provenance.Actor), ("@evidence", change.Provenance.Evidence),
             ("@note", change.Provenance.Note), ("@purposes", Join(change.Purposes.Select(p => (int)p))), ("@channels", Join(change.Channels.Select(c => (int)c))),
             ("@expires", change.ExpiresAt), ("@fields", string.Join(',', change.ChangedFields)), ("@policy", change.PolicyVersion),
-            ("@key", change.IdempotencyKey), ("@digest", change.RequestDigest), ("@legacy", legacy ? 1 : 0));
+            ("@key", change.IdempotencyKey), ("@digest", change.RequestDigest), ("@imported", change.ImportedAt), ("@legacy", legacy ? 1 : 0));
 
     private static HistoryEntry Read(DbDataReader reader) => new()
     {
@@ -139,6 +185,7 @@ public sealed class CustomerEvents(Database database) : ICustomerEvents
         PolicyVersion = reader.GetString(11),
         IdempotencyKey = reader.IsDBNull(12) ? null : reader.GetString(12),
         RequestDigest = reader.IsDBNull(13) ? null : reader.GetString(13),
+        ImportedAt = reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),
     };
 
     private static string Join(IEnumerable<int> values) => string.Join(',', values.Select(v => v.ToString(CultureInfo.InvariantCulture)));

@@ -56,6 +56,8 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     public SuppressionAdminService.SuppressionAdminServiceClient SuppressionAdmin => new(As("admin"));
 
+    public RegisterImportService.RegisterImportServiceClient RegisterImport => new(As("admin"));
+
     public AccessService.AccessServiceClient Access => new(As("admin"));
 
     public TallyService.TallyServiceClient Tallies => new(As("analyst"));

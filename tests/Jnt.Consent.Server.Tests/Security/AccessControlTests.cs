@@ -34,6 +34,7 @@ public sealed class AccessControlTests(GatewayFixture fixture)
         { "SuppressionAdminService/ImportProhibitionList", "admin" },
         { "SuppressionAdminService/ListProhibitionLists", "admin" },
         { "SuppressionAdminService/RebuildCache", "admin" },
+        { "RegisterImportService/ImportHistory", "admin" },
         { "AccessService/CreateApiKey", "admin" },
         { "AccessService/RevokeApiKey", "admin" },
         { "AccessService/ListApiKeys", "admin" },
@@ -168,6 +169,15 @@ public sealed class AccessControlTests(GatewayFixture fixture)
                     using (var rebuild = new SuppressionAdminService.SuppressionAdminServiceClient(invoker).RebuildCache(new RebuildCacheRequest()))
                     {
                         while (await rebuild.ResponseStream.MoveNext(CancellationToken.None))
+                        {
+                        }
+                    }
+                    break;
+                case "RegisterImportService/ImportHistory":
+                    using (var history = new RegisterImportService.RegisterImportServiceClient(invoker).ImportHistory())
+                    {
+                        await history.RequestStream.CompleteAsync();
+                        while (await history.ResponseStream.MoveNext(CancellationToken.None))
                         {
                         }
                     }
