@@ -198,7 +198,7 @@ public sealed class CustomerRows
     }
 
     /// <summary>An ISO date ("2026-11-25", midnight UTC) or date and time with an offset.</summary>
-    private static DateTimeOffset? Instant(string value, string field, List<string> errors)
+    internal static DateTimeOffset? Instant(string value, string field, List<string> errors)
     {
         if (value.Length == 0)
         {

@@ -11,15 +11,16 @@ using Jnt.Consent.Cli.Terminal;
 
 namespace Jnt.Consent.Cli.Commands;
 
-/// <summary>import customers (role: service) and import list (role: admin).</summary>
+/// <summary>import customers (role: service), import history and import list (role: admin).</summary>
 internal static class ImportCommands
 {
     private const int RejectionsShown = 20;
 
     public static Command Create()
     {
-        var command = new Command("import", "Import customers or an external prohibition list");
+        var command = new Command("import", "Import customers, their past consents and objections, or an external prohibition list");
         command.Subcommands.Add(Customers());
+        command.Subcommands.Add(History());
         command.Subcommands.Add(List());
         return command;
     }
@@ -164,6 +165,148 @@ internal static class ImportCommands
             yield return (record.Line, request, [.. errors]);
         }
         await Task.CompletedTask;
+    }
+
+    private static Command History()
+    {
+        var file = new Argument<string>("file") { Description = "The events: a CSV with a header, or NDJSON (.ndjson, .jsonl)" };
+        var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Import the valid events even if some are rejected" };
+        var actor = new Option<string>("--actor") { Description = "Recorded as who recorded an event whose row names no actor", DefaultValueFactory = _ => "jnt-consent-import" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress" };
+        var command = new Command("history", $"""
+            Import past consents, withdrawals and objections from an earlier customer system, with their original
+            times, sources and evidence (role: admin). The customers must exist (import customers first). Every event
+            is validated by the gateway before any is applied; if any is rejected, they are listed with their line
+            and field and nothing is imported, unless --skip-invalid. Running the same file again adds nothing.
+            Columns: {string.Join(", ", HistoryRows.KnownColumns)}
+            (kind: consent, withdrawal or objection; purposes and channels separated by ';' or 'all';
+            times YYYY-MM-DD or ISO 8601; source defaults to import, actor to --actor; a consent needs its evidence).
+            """)
+        {
+            file, skipInvalid, actor, quiet,
+        };
+        command.SetGatewayAction("admin", async (parse, gateway, cancellationToken) =>
+        {
+            var path = parse.GetValue(file)!;
+            var defaultActor = parse.GetValue(actor)!;
+            // The file's own mistakes first: nothing is sent if a row cannot even be read.
+            var unreadable = new List<string>();
+            long rows = 0;
+            using (var reader = Open(path))
+            {
+                foreach (var (line, get, error) in HistoryRows.Rows(path, reader))
+                {
+                    rows++;
+                    var errors = error is null ? HistoryRows.Read(line, get, defaultActor).Errors : [error];
+                    if (errors.Count > 0)
+                    {
+                        unreadable.Add($"line {line}: {string.Join("; ", errors)}");
+                    }
+                }
+            }
+            if (unreadable.Count > 0 && !parse.GetValue(skipInvalid))
+            {
+                await PrintRejections($"{unreadable.Count:N0} of {rows:N0} rows cannot be read", unreadable);
+                await Console.Error.WriteLineAsync("Nothing imported (use --skip-invalid to import the valid rows).");
+                return ExitCodes.RowsRejected;
+            }
+
+            using var call = gateway.RegisterImport.ImportHistory(cancellationToken: cancellationToken);
+            ImportHistoryProgress? last = null;
+            RpcException? ended = null;
+            await using (var progress = new Progress("import history", null, parse.GetValue(quiet)))
+            {
+                var reading = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await foreach (var message in call.ResponseStream.ReadAllAsync(cancellationToken))
+                        {
+                            last = message;
+                            progress.Set(message.Validated ? message.CustomersDone : message.Received);
+                        }
+                    }
+                    catch (RpcException e)
+                    {
+                        ended = e;
+                    }
+                }, cancellationToken);
+                try
+                {
+                    await call.RequestStream.WriteAsync(new ImportHistoryRequest { Header = new ImportHistoryHeader { SkipInvalid = parse.GetValue(skipInvalid) } }, cancellationToken);
+                    using var reader = Open(path);
+                    var chunk = new ImportHistoryChunk();
+                    foreach (var (line, get, error) in HistoryRows.Rows(path, reader))
+                    {
+                        if (error is null && HistoryRows.Read(line, get, defaultActor).Event is { } imported)
+                        {
+                            chunk.Events.Add(imported);
+                        }
+                        if (chunk.Events.Count == 5000)
+                        {
+                            await call.RequestStream.WriteAsync(new ImportHistoryRequest { Chunk = chunk }, cancellationToken);
+                            chunk = new ImportHistoryChunk();
+                        }
+                    }
+                    if (chunk.Events.Count > 0)
+                    {
+                        await call.RequestStream.WriteAsync(new ImportHistoryRequest { Chunk = chunk }, cancellationToken);
+                    }
+                    await call.RequestStream.CompleteAsync();
+                }
+                catch (RpcException)
+                {
+                    // The gateway ended the call: its status, from the answer stream, says why.
+                }
+                await reading;
+            }
+            if (ended is { StatusCode: StatusCode.InvalidArgument } invalid)
+            {
+                var violations = RpcFailures.FieldViolations(invalid);
+                var listed = violations.Where(v => v.Field != "events").Select(v => $"{Line(v.Field)}: {v.Description}").ToList();
+                // The gateway's last violation counts the events it rejected ("12 of 5,000 events rejected; …").
+                var summary = (violations.FirstOrDefault(v => v.Field == "events").Description ?? "events rejected").Split(';')[0];
+                await PrintRejections(summary, [.. unreadable, .. listed]);
+                await Console.Error.WriteLineAsync("Nothing imported (use --skip-invalid to import the valid rows).");
+                return ExitCodes.RowsRejected;
+            }
+            if (ended is not null)
+            {
+                throw ended;
+            }
+            if (last is not { Completed: true })
+            {
+                throw new UsageException("the gateway ended the import without completing it: run the same file again to finish (nothing is imported twice)", ExitCodes.ServerError);
+            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Imported {last.EventsImported:N0} events for {last.CustomersDone:N0} customers; {last.EventsAlreadyPresent:N0} were already imported; {last.Rejected + unreadable.Count:N0} rejected"));
+            foreach (var rejection in unreadable.Concat(last.Rejections.Select(Line)).Take(RejectionsShown))
+            {
+                await Console.Error.WriteLineAsync("  rejected: " + rejection);
+            }
+            return last.Rejected + unreadable.Count > 0 ? ExitCodes.RowsRejected : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>"events[12].occurred_at" as "line 12, occurred_at".</summary>
+    private static string Line(string field)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(field, @"^events\[(\d+)\]\.?(.*)$", System.Text.RegularExpressions.RegexOptions.Singleline);
+        return match.Success ? $"line {match.Groups[1].Value}, {match.Groups[2].Value}" : field;
+    }
+
+    private static async Task PrintRejections(string summary, List<string> rejections)
+    {
+        await Console.Error.WriteLineAsync(summary + ":");
+        foreach (var rejection in rejections.Take(RejectionsShown))
+        {
+            await Console.Error.WriteLineAsync("  " + rejection);
+        }
+        if (rejections.Count > RejectionsShown)
+        {
+            await Console.Error.WriteLineAsync($"  … and {rejections.Count - RejectionsShown:N0} more");
+        }
     }
 
     private static Command List()

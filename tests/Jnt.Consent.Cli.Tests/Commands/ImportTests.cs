@@ -94,6 +94,72 @@ public sealed class ImportTests(GatewayFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Import_history_brings_old_objections_in_force_with_their_dates_and_a_second_run_adds_nothing()
+    {
+        var (objector, consenter) = (Requests.NewCustomerId(), Requests.NewCustomerId());
+        await Gateway.Customers.UpsertCustomerAsync(Requests.Consumer(objector, phone: Requests.NewPhone()));
+        await Gateway.Customers.UpsertCustomerAsync(Requests.Consumer(consenter, email: Requests.NewEmail()));
+        Assert.True((await Gateway.Suppression.CheckAsync(Requests.CheckCustomer(objector, Channel.Phone, Purpose.DistanceSelling))).Allowed,
+            "a consumer's phone is open to telesales until an objection");
+        var path = Path.Combine(directory.Path, "history.csv");
+        await File.WriteAllTextAsync(path, $"""
+            customer_id,kind,purposes,channels,occurred_at,expires_at,source,actor,evidence,note
+            {objector},objection,distance-selling;direct-advertising,phone,2019-03-14T10:30:00+02:00,,customer-request,old-crm,letter 2019/117,
+            {consenter},consent,all,email,2021-06-01,2099-01-01,web-form,old-crm,form KL-2021-05,
+            """);
+
+        var run = await CliProcess.AsAsync(Gateway, "admin", "import", "history", path, "--quiet");
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("Imported 2 events for 2 customers; 0 were already imported; 0 rejected", run.Stdout);
+        var check = await Gateway.Suppression.CheckAsync(Requests.CheckCustomer(objector, Channel.Phone, Purpose.DistanceSelling));
+        Assert.Equal((false, DecisionReason.Objection), (check.Allowed, check.Reason));
+        Assert.True((await Gateway.Suppression.CheckAsync(Requests.CheckCustomer(consenter, Channel.Email, Purpose.DirectAdvertising))).Allowed,
+            "an imported consent with its evidence opens email");
+        var history = await Gateway.Customers.GetHistoryAsync(new GetHistoryRequest { CustomerId = objector, AccessReason = "test" });
+        var imported = history.Events.Single(e => e.ImportedAt is not null);
+        Assert.Equal((HistoryEventKind.ObjectionRecorded, new DateTimeOffset(2019, 3, 14, 8, 30, 0, TimeSpan.Zero)),
+            (imported.Kind, imported.RecordedAt.ToDateTimeOffset()));
+        Assert.Equal((ConsentSource.CustomerRequest, "old-crm", "letter 2019/117"),
+            (imported.Provenance.Source, imported.Provenance.Actor, imported.Provenance.Evidence));
+
+        var again = await CliProcess.AsAsync(Gateway, "admin", "import", "history", path, "--quiet");
+        Assert.True(again.ExitCode == 0, again.Output);
+        Assert.Contains("Imported 0 events for 2 customers; 2 were already imported; 0 rejected", again.Stdout);
+        Assert.Equal(history.Events.Count, (await Gateway.Customers.GetHistoryAsync(new GetHistoryRequest { CustomerId = objector, AccessReason = "test" })).Events.Count);
+    }
+
+    [Fact]
+    public async Task Import_history_with_a_bad_event_imports_nothing_and_names_each_line_and_field()
+    {
+        var known = Requests.NewCustomerId();
+        await Gateway.Customers.UpsertCustomerAsync(Requests.Consumer(known, phone: Requests.NewPhone()));
+        var path = Path.Combine(directory.Path, "history.ndjson");
+        await File.WriteAllLinesAsync(path,
+        [
+            $$"""{"customer_id": "{{known}}", "kind": "objection", "purposes": ["distance-selling"], "channels": "phone", "occurred_at": "2018-01-02"}""",
+            $$"""{"customer_id": "{{Requests.NewCustomerId()}}", "kind": "objection", "purposes": "all", "channels": "all", "occurred_at": "2018-01-02"}""",
+            $$"""{"customer_id": "{{known}}", "kind": "consent", "purposes": "all", "channels": "sms", "occurred_at": "2099-01-01"}""",
+        ]);
+
+        var run = await CliProcess.AsAsync(Gateway, "admin", "import", "history", path, "--quiet");
+
+        Assert.True(run.ExitCode == 2, run.Output);
+        Assert.Contains("2 of 3 events rejected", run.Stderr);
+        Assert.Contains("line 2, customer_id: no such customer", run.Stderr);
+        Assert.Contains("line 3, occurred_at: must not be in the future", run.Stderr);
+        Assert.Contains("line 3, provenance.evidence: is required for a consent", run.Stderr);
+        Assert.Contains("Nothing imported", run.Stderr);
+        Assert.True((await Gateway.Suppression.CheckAsync(Requests.CheckCustomer(known, Channel.Phone, Purpose.DistanceSelling))).Allowed,
+            "the valid objection on line 1 was not applied either");
+
+        var skipped = await CliProcess.AsAsync(Gateway, "admin", "import", "history", path, "--quiet", "--skip-invalid");
+        Assert.True(skipped.ExitCode == 2, skipped.Output);
+        Assert.Contains("Imported 1 events for 1 customers; 0 were already imported; 2 rejected", skipped.Stdout);
+        Assert.False((await Gateway.Suppression.CheckAsync(Requests.CheckCustomer(known, Channel.Phone, Purpose.DistanceSelling))).Allowed);
+    }
+
+    [Fact]
     public async Task Import_list_suppresses_its_numbers_and_reports_malformed_entries_by_position()
     {
         var (listed, other) = (Requests.NewPhone(), Requests.NewPhone());
