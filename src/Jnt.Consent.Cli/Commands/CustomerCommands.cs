@@ -77,6 +77,11 @@ internal static class CustomerCommands
                 {
                     what += " until " + Date(e.ExpiresAt);
                 }
+                if (e.ImportedAt is not null)
+                {
+                    // Its time is when it happened in the earlier system.
+                    what += ", imported " + Date(e.ImportedAt);
+                }
                 table.Add(e.Version.ToString(CultureInfo.InvariantCulture), Time(e.RecordedAt), what,
                     e.Purposes.Count == 4 && !e.Purposes.Contains(Purpose.CustomerRelationship) ? "all" : List(e.Purposes),
                     e.Channels.Count == 5 ? "all" : List(e.Channels),

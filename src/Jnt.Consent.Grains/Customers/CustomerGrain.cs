@@ -210,8 +210,11 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         try
         {
             await ReconcileLedger();
-            // The same event in a second run (or twice in one file) is found by its key: added once.
-            var present = await events.ReadImportKeysAsync(CustomerHash, Current.Version);
+            // The whole history is folded again below; its imported events' keys tell which events
+            // a second run (or a file that names one twice) brings again: each is added once.
+            history = await ReadHistory();
+            var present = history.Where(h => h.ImportedAt is not null && h.IdempotencyKey is not null)
+                .Select(h => h.IdempotencyKey!).ToHashSet(StringComparer.Ordinal);
             var version = Current.Version;
             imported = [.. command.Changes.Where(c => present.Add(c.ImportKey)).Select(c => new HistoryEntry
             {
@@ -236,7 +239,6 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
             {
                 return new ImportOutcome(WriteStatus.Replayed, Current.Version, 0, command.Changes.Count, null);
             }
-            history = await ReadHistory();
             await events.AppendImportedAsync(CustomerHash, imported);
         }
         catch (Exception ex)

@@ -19,9 +19,6 @@ public interface ICustomerEvents
     /// Throws Orleans' InconsistentStateException if a version or key is taken (nothing appended).</summary>
     Task AppendImportedAsync(HashKey customer, IReadOnlyList<HistoryEntry> changes, CancellationToken cancellationToken = default);
 
-    /// <summary>The import keys of the customer's imported changes at or below <paramref name="upToVersion"/>.</summary>
-    Task<HashSet<string>> ReadImportKeysAsync(HashKey customer, long upToVersion, CancellationToken cancellationToken = default);
-
     /// <summary>The change recorded under an idempotency key, if any, at or below <paramref name="upToVersion"/>.</summary>
     Task<HistoryEntry?> FindAsync(HashKey customer, string idempotencyKey, long upToVersion, CancellationToken cancellationToken = default);
 

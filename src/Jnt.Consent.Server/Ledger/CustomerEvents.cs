@@ -89,21 +89,6 @@ public sealed class CustomerEvents(Database database) : ICustomerEvents
         }
     }
 
-    public async Task<HashSet<string>> ReadImportKeysAsync(HashKey customer, long upToVersion, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Database.Command(connection,
-            "SELECT idempotency_key FROM jnt_customer_event WHERE customer_hash = @hash AND imported_at IS NOT NULL AND version <= @upTo", null,
-            ("@hash", customer.ToArray()), ("@upTo", upToVersion));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            keys.Add(reader.GetString(0));
-        }
-        return keys;
-    }
-
     public async Task<HistoryEntry?> FindAsync(HashKey customer, string idempotencyKey, long upToVersion, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

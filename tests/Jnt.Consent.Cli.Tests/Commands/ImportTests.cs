@@ -123,6 +123,9 @@ public sealed class ImportTests(GatewayFixture fixture) : IDisposable
         Assert.Equal((ConsentSource.CustomerRequest, "old-crm", "letter 2019/117"),
             (imported.Provenance.Source, imported.Provenance.Actor, imported.Provenance.Evidence));
 
+        var shown = await CliProcess.AsAsync(Gateway, "service", "customer", "history", objector, "--reason", "test");
+        Assert.Matches(@"2019-03-14 08:30:00\s+objection-recorded, imported \d{4}-\d{2}-\d{2}", shown.Stdout);
+
         var again = await CliProcess.AsAsync(Gateway, "admin", "import", "history", path, "--quiet");
         Assert.True(again.ExitCode == 0, again.Output);
         Assert.Contains("Imported 0 events for 2 customers; 2 were already imported; 0 rejected", again.Stdout);
