@@ -196,7 +196,7 @@ run_tallies_scenario() {
   psql -h 127.0.0.1 -p "$pg_port" -U jnt -d postgres -q -c "CREATE DATABASE jnt_tallies" >/dev/null
   local connection="Host=127.0.0.1;Port=$pg_port;Username=jnt;Database=jnt_tallies"
   local tallies=(--Gateway:Profile=Production "--ConnectionStrings:Postgres=$connection" "--ConnectionStrings:Redis=$redis"
-    "--Gateway:PseudonymisationKey=$key" --Gateway:CacheKeyPrefix=jt:)
+    "--Gateway:PseudonymisationKey=$key" "--Gateway:KeyEncryptionKeys:b1=$kek" --Gateway:CurrentKeyEncryptionKey=b1 --Gateway:CacheKeyPrefix=jt:)
   dotnet "$server" migrate "${tallies[@]}" >&2
   start_gateway production-tallies "$work/tallies" "${tallies[@]}" "${security[@]}" --Gateway:AdvertisedAddress=127.0.0.1 --Gateway:ClusterId=bench-tallies
   local analyst_key tally_service_key
@@ -243,6 +243,7 @@ psql -h 127.0.0.1 -p "$pg_port" -U jnt -d postgres -q -c "CREATE DATABASE jnt_be
 redis_pid="$(cat "$work/services/redis/redis.pid")"
 pg_pid="$(head -n 1 "$work/services/postgres/data/postmaster.pid")"
 key="$(openssl rand -base64 32)"
+kek="$(openssl rand -base64 32)"
 # The gateway is never open: this admin key is installed at first start; it creates the others.
 admin_key="jnt_$(openssl rand -hex 6)_$(openssl rand -hex 24)"
 # Per-credential rate limit (default 5,000/s) lifted: the benchmark measures capacity, not the policy.
@@ -250,10 +251,11 @@ security=("--Auth:BootstrapAdminKey=$admin_key" --Auth:RequestsPerSecond=1000000
 production=(--Gateway:Profile=Production
   "--ConnectionStrings:Postgres=Host=127.0.0.1;Port=$pg_port;Username=jnt;Database=jnt_bench"
   "--ConnectionStrings:Redis=$redis"
-  "--Gateway:PseudonymisationKey=$key")
+  "--Gateway:PseudonymisationKey=$key"
+  "--Gateway:KeyEncryptionKeys:b1=$kek" --Gateway:CurrentKeyEncryptionKey=b1)
 
 if ((keep)); then   # for poking at a kept run by hand; the folder is private to root
-  (umask 077 && printf 'key=%q\nadmin_key=%q\n' "$key" "$admin_key" >"$work/keys.env")
+  (umask 077 && printf 'key=%q\nkek=%q\nadmin_key=%q\n' "$key" "$kek" "$admin_key" >"$work/keys.env")
 fi
 
 # used_memory of the empty server: the baseline of the cache's bytes per customer.

@@ -12,6 +12,10 @@ if (args.Length > 0 && args[0] == RecountTalliesCommand.Name)
 {
     return await RecountTalliesCommand.RunAsync(args[1..]);
 }
+if (args.Length > 0 && args[0] == RotateKeysCommand.Name)
+{
+    return await RotateKeysCommand.RunAsync(args[1..]);
+}
 if (args.Length > 0 && args[0] == CheckConfigCommand.Name)
 {
     return await CheckConfigCommand.RunAsync(args[1..]);

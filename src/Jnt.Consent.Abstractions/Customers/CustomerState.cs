@@ -48,6 +48,18 @@ public sealed class CustomerState
     /// that still holds its <see cref="History"/>).</summary>
     [Id(9)] public DateTimeOffset? LastChangedAt { get; set; }
 
+    /// <summary>The profile's personal data (names, contact points, postal address, birth date, the
+    /// identity code's hash) encrypted under the customer's own data key: crypto-shredding, so that
+    /// erasing the key leaves every stored copy unreadable. As stored, <see cref="Profile"/> then holds
+    /// only what decisions and tallies read (group, relationship dates, how the contact was obtained);
+    /// the grain storage seals on write and unseals on read. Null in tombstones and in states
+    /// written before sealing (their profile is stored whole until their next write).</summary>
+    [Id(10)] public byte[]? SealedProfile { get; set; }
+
+    /// <summary>The keyed hash of the postal address, beside the sealed profile: a cache rebuild
+    /// reads states without data keys and still finds the postal contact.</summary>
+    [Id(11)] public byte[]? PostalHash { get; set; }
+
     /// <summary>When the latest change was recorded, for states from before and after the ledger.</summary>
     public DateTimeOffset? LatestChangeAt => LastChangedAt ?? (History.Count > 0 ? History[^1].RecordedAt : null);
 

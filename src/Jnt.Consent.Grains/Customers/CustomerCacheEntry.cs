@@ -17,6 +17,11 @@ public static class CustomerCacheEntry
         {
             contacts.Add((ContactKind.Postal, pseudonymiser.PostalHash(address.Street, address.PostalCode, address.Country)));
         }
+        else if (state.PostalHash is { } postal)
+        {
+            // A state read without its data key (a cache rebuild): the address is sealed, its hash is not.
+            contacts.Add((ContactKind.Postal, new HashKey(postal)));
+        }
         var cells = state.Cells.ToDictionary(c => (c.Purpose, c.Channel), c => c.State);
         return new CustomerEntry(checked((uint)state.Version), contacts, profile.Group, profile.ContactObtainedInSale,
             profile.CustomerSince, profile.RelationshipEndedAt, cells);

@@ -24,6 +24,7 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
     private readonly IErasedContacts suppressions;
     private readonly ICustomerAccessLog accessLog;
     private readonly ICustomerEvents events;
+    private readonly ICustomerDataKeys dataKeys;
     // Rows above the state's version (a write that never completed) are discarded before this
     // activation's first append; until then, reads of the ledger stop at the state's version.
     private bool ledgerReconciled;
@@ -39,9 +40,11 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         IErasedContacts suppressions,
         ICustomerAccessLog accessLog,
         ICustomerEvents events,
+        ICustomerDataKeys dataKeys,
         ILogger<CustomerGrain> logger)
     {
         this.events = events;
+        this.dataKeys = dataKeys;
         this.suppressions = suppressions;
         this.accessLog = accessLog;
         this.state = state;
@@ -310,6 +313,9 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         var contacts = CustomerCacheEntry.From(Current, pseudonymiser).Contacts;
         // Suppression first: there is never a moment when the erased person's contact points are open.
         await suppressions.AddErasedAsync(contacts);
+        // Then the data key: from here on every stored copy of the person's data is unreadable. What
+        // follows needs none of it (contact points and the postal address are kept as keyed hashes).
+        await dataKeys.DestroyAsync(CustomerHash);
         // The record of who read the person's data goes with it (before the state: a retry after a
         // failure here finds the customer and erases again).
         await accessLog.EraseAsync(CustomerHash);

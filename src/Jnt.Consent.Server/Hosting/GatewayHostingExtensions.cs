@@ -50,6 +50,9 @@ public static class GatewayHostingExtensions
         builder.Services.AddSingleton(options.Profile == GatewayProfile.Embedded ? new StorageWriteGate(oneWriterAtATime: true) : StorageWriteGate.Open);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new Pseudonymiser(PseudonymisationKeySource.Load(options)));
+        builder.Services.AddSingleton(KeyEncryptionKeys.Load(options));
+        builder.Services.AddSingleton<CustomerDataKeys>();
+        builder.Services.AddSingleton<Grains.Customers.ICustomerDataKeys>(sp => sp.GetRequiredService<CustomerDataKeys>());
         builder.Services.AddSingleton<RequestReader>();
         builder.Services.AddSingleton<CheckRequestReader>();
         builder.Services.AddSingleton<Database>();
@@ -96,6 +99,8 @@ public static class GatewayHostingExtensions
             }));
             // Storage failures cross silos as a serialisable exception that says whether anything
             // was recorded; the drivers' own exceptions cannot be deserialised by another silo.
+            // Customers' personal data is sealed under their own data keys before it is stored.
+            SealingGrainStorage.Decorate(silo.Services, StorageNames.ConsentStore);
             OutcomeReportingGrainStorage.Decorate(silo.Services, StorageNames.ConsentStore);
             silo.AddIncomingGrainCallFilter<StorageOutcomeIncomingFilter>();
             silo.AddOutgoingGrainCallFilter<StorageOutcomeOutgoingFilter>();

@@ -47,6 +47,18 @@ public sealed class GatewayOptions
     /// </summary>
     public string? PseudonymisationKey { get; set; }
 
+    /// <summary>
+    /// Key-encryption keys by id (base64, 32 bytes each): they wrap every customer's data key, under
+    /// which the customer's personal data is stored (docs/security-and-rights.md, "Keys"). Required in
+    /// production; the embedded profile generates one on first start into DataDirectory. Keep every
+    /// key that still wraps data keys; remove (retire) one only after `rotate-keys` has re-wrapped.
+    /// </summary>
+    public Dictionary<string, string> KeyEncryptionKeys { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The id, in <see cref="KeyEncryptionKeys"/>, of the key that wraps new data keys and that
+    /// `rotate-keys` re-wraps every data key under.</summary>
+    public string? CurrentKeyEncryptionKey { get; set; }
+
     /// <summary>Prefix of every Redis key the gateway writes (lets several gateways or tests share one Redis).</summary>
     [RegularExpression("^[a-z0-9:_-]{1,32}$")]
     public string CacheKeyPrefix { get; set; } = "js:";

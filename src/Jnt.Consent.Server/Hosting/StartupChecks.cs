@@ -41,6 +41,10 @@ public static class StartupChecks
             {
                 errors.Add($"{GatewayOptions.Section}:PseudonymisationKey: required by the Production profile (every silo must hash with the same key)");
             }
+            if (serving && (string.IsNullOrWhiteSpace(options.CurrentKeyEncryptionKey) || !options.KeyEncryptionKeys.ContainsKey(options.CurrentKeyEncryptionKey)))
+            {
+                errors.Add($"{GatewayOptions.Section}:CurrentKeyEncryptionKey: required by the Production profile, naming one of {GatewayOptions.Section}:KeyEncryptionKeys (it wraps the customers' data keys; every silo needs the same keys)");
+            }
             if (options.AdvertisedAddress is { Length: > 0 } address && !IPAddress.TryParse(address, out _))
             {
                 errors.Add($"{GatewayOptions.Section}:AdvertisedAddress: not an IP address");

@@ -32,7 +32,13 @@ public static class PseudonymisationKeySource
             throw new InvalidOperationException("Gateway:PseudonymisationKey is required outside the embedded profile.");
         }
         Directory.CreateDirectory(options.DataDirectory);
-        var path = Path.Combine(options.DataDirectory, FileName);
+        return LoadOrCreateSecret(Path.Combine(options.DataDirectory, FileName));
+    }
+
+    /// <summary>A 32-byte secret kept in <paramref name="path"/> (base64), created readable by its
+    /// owner only on first use.</summary>
+    internal static byte[] LoadOrCreateSecret(string path)
+    {
         if (File.Exists(path))
         {
             var stored = Convert.FromBase64String(File.ReadAllText(path).Trim());

@@ -1,3 +1,4 @@
+using Jnt.Consent.Server.Privacy;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -29,9 +30,10 @@ public sealed class GrainHost : IAsyncDisposable
     private readonly IHost host;
     private readonly TallyDatabase database;
 
-    private GrainHost(IHost host, TallyDatabase database, CountingGrainStorage storage, FakeTimeProvider clock, Pseudonymiser pseudonymiser)
+    private GrainHost(IHost host, TallyDatabase database, CountingGrainStorage storage, IGrainStorage rawStorage, FakeTimeProvider clock, Pseudonymiser pseudonymiser)
     {
         this.host = host;
+        RawStorage = rawStorage;
         this.database = database;
         Storage = storage;
         Clock = clock;
@@ -40,11 +42,19 @@ public sealed class GrainHost : IAsyncDisposable
 
     public IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
     public CountingGrainStorage Storage { get; }
+
+    /// <summary>The storage under the sealing: what the database holds.</summary>
+    public IGrainStorage RawStorage { get; }
     public FakeTimeProvider Clock { get; }
     public Pseudonymiser Pseudonymiser { get; }
     public Database Database => database.Database;
     public CustomerAccessLog AccessLog => new(database.Database);
     public CustomerEvents Events => new(database.Database);
+
+    /// <summary>The key-encryption keys the host's data keys are wrapped under (one, random per process).</summary>
+    public static KeyEncryptionKeys Keks { get; } = new("test-1", new Dictionary<string, byte[]> { ["test-1"] = RandomNumberGenerator.GetBytes(32) });
+
+    public CustomerDataKeys DataKeys => new(database.Database, Keks);
 
     public static async Task<GrainHost> StartAsync(DateTimeOffset now)
     {
@@ -52,6 +62,7 @@ public sealed class GrainHost : IAsyncDisposable
         var clock = database.Clock;
         var pseudonymiser = new Pseudonymiser(RandomNumberGenerator.GetBytes(32));
         CountingGrainStorage? storage = null;
+        IGrainStorage? raw = null;
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleans(silo =>
@@ -62,8 +73,11 @@ public sealed class GrainHost : IAsyncDisposable
                 o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
             var registered = silo.Services.Last(d => d.ServiceType == typeof(IGrainStorage) && d.IsKeyedService && Equals(d.ServiceKey, StorageNames.ConsentStore));
             silo.Services.Remove(registered);
+            // As the gateway stores customers: personal data sealed under each customer's data key.
             silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.ConsentStore, (provider, key) =>
-                storage = new CountingGrainStorage((IGrainStorage)registered.KeyedImplementationFactory!(provider, key)));
+                storage = new CountingGrainStorage(new SealingGrainStorage(raw = (IGrainStorage)registered.KeyedImplementationFactory!(provider, key),
+                    provider.GetRequiredService<CustomerDataKeys>(), pseudonymiser, provider.GetRequiredService<Orleans.Serialization.Serializer>(),
+                    provider.GetRequiredService<ILogger<SealingGrainStorage>>())));
         });
         var services = builder.Services;
         services.AddSingleton<TimeProvider>(clock);
@@ -77,11 +91,14 @@ public sealed class GrainHost : IAsyncDisposable
             sp.GetRequiredService<ProhibitionListStore>(), sp.GetRequiredService<ISuppressionCache>(), sp.GetRequiredService<CacheHealth>()));
         services.AddSingleton<ICustomerAccessLog>(new CustomerAccessLog(database.Database));
         services.AddSingleton<ICustomerEvents>(new CustomerEvents(database.Database));
+        services.AddSingleton(Keks);
+        services.AddSingleton(sp => new CustomerDataKeys(database.Database, Keks));
+        services.AddSingleton<ICustomerDataKeys>(sp => sp.GetRequiredService<CustomerDataKeys>());
         var app = builder.Build();
         await app.StartAsync();
         // Resolved by the silo at start; the wrapper is the one grains write through.
         _ = app.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.ConsentStore);
-        return new GrainHost(app, database, storage!, clock, pseudonymiser);
+        return new GrainHost(app, database, storage!, raw!, clock, pseudonymiser);
     }
 
     /// <summary>A consumer created by customer service, a customer since a year before <paramref name="now"/>.</summary>

@@ -54,6 +54,10 @@ public static class TestServices
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> AdminKeys = new();
 
+    /// <summary>The key-encryption key of the deployment whose pseudonymisation key is <paramref name="pseudonymisationKey"/>.</summary>
+    public static string KeyEncryptionKeyFor(string pseudonymisationKey) =>
+        Convert.ToBase64String(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("kek:" + pseudonymisationKey)));
+
     /// <summary>Command-line settings for a silo of the production profile. Silos of one cluster
     /// share one bootstrap admin key, as they share the key table.</summary>
     public static string[] ProductionArguments(string connectionString, string clusterId, string key, bool migrate = true) =>
@@ -66,6 +70,10 @@ public static class TestServices
         $"--Gateway:CacheKeyPrefix=t{clusterId}:",
         $"--Gateway:ClusterId={clusterId}",
         $"--Gateway:PseudonymisationKey={key}",
+        // One deployment, one key-encryption key: derived from the pseudonymisation key, which every
+        // silo (and every later gateway) reading the same data shares.
+        $"--Gateway:KeyEncryptionKeys:t1={KeyEncryptionKeyFor(key)}",
+        "--Gateway:CurrentKeyEncryptionKey=t1",
         "--Gateway:AdvertisedAddress=127.0.0.1",
         $"--Gateway:MigrateOnStart={migrate}",
     ];

@@ -16,13 +16,14 @@ public sealed class ErasureTests : IDisposable
 
     public void Dispose() => directory.Dispose();
 
-    private sealed record Person(string Id, string GivenName, string FamilyName, string Email, string Phone, string NationalPhone, string Code);
+    private sealed record Person(string Id, string GivenName, string FamilyName, string Email, string Phone, string NationalPhone, string Code, string Street);
 
     private static Person NewPerson()
     {
         var national = NewPhone();
         return new Person(NewCustomerId(), "Aino" + Guid.NewGuid().ToString("N")[..6], "Pöllänen" + Guid.NewGuid().ToString("N")[..6],
-            NewEmail(), "+358" + national[1..], national, TestIdentityCode(new DateOnly(1979, 5, 17), 900 + Random.Shared.Next(100)));
+            NewEmail(), "+358" + national[1..], national, TestIdentityCode(new DateOnly(1979, 5, 17), 900 + Random.Shared.Next(100)),
+            "Kauppiaankatu " + Random.Shared.Next(100_000, 1_000_000));
     }
 
     private static async Task Register(GatewayProcess gateway, Person person)
@@ -31,6 +32,7 @@ public sealed class ErasureTests : IDisposable
         request.GivenName = person.GivenName;
         request.FamilyName = person.FamilyName;
         request.PersonalIdentityCode = person.Code;
+        request.Address.Street = PersonalData.Register(person.Street);
         await gateway.Customers.UpsertCustomerAsync(request);
         await gateway.Customers.RecordObjectionAsync(Objection(person.Id, Only(Purpose.DistanceSelling, Channel.Phone)));
     }
@@ -75,7 +77,7 @@ public sealed class ErasureTests : IDisposable
     }
 
     [Fact]
-    public async Task Erasure_on_postgres_leaves_no_trace_in_a_dump_and_keeps_the_contact_points_suppressed()
+    public async Task Erasure_on_postgres_leaves_no_trace_in_the_data_files_the_wal_or_a_dump_and_keeps_the_contact_points_suppressed()
     {
         var database = await TestServices.CreateDatabaseAsync();
         var person = NewPerson();
@@ -84,6 +86,36 @@ public sealed class ErasureTests : IDisposable
         {
             await Register(gateway, person);
             await EraseAndVerify(gateway, person);
+        }
+
+        // Crypto-shredding: the person's data was only ever stored sealed under a data key that the
+        // erasure destroyed, so no file of the cluster holds it in clear: not the heap files, not the
+        // WAL (after a checkpoint), not a file that a base backup would copy.
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var checkpoint = new NpgsqlCommand("CHECKPOINT", connection);
+            await checkpoint.ExecuteNonQueryAsync();
+        }
+        var dataDirectory = Path.Combine(Environment.GetEnvironmentVariable("JNT_TEST_SERVICES_DIR")!, "postgres", "data");
+        var files = Directory.EnumerateFiles(dataDirectory, "*", SearchOption.AllDirectories).ToList();
+        Assert.Contains(files, f => f.Contains($"{Path.DirectorySeparatorChar}pg_wal{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+        var needles = new[] { person.GivenName, person.FamilyName, person.Email, person.Phone, person.Street }.Select(Encoding.UTF8.GetBytes).ToList();
+        foreach (var file in files)
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = await File.ReadAllBytesAsync(file);
+            }
+            catch (IOException)
+            {
+                continue;   // removed (a recycled WAL segment, a temporary file) while listed
+            }
+            foreach (var needle in needles)
+            {
+                Assert.True(bytes.AsSpan().IndexOf(needle) < 0, $"{Encoding.UTF8.GetString(needle).Length}-character personal value found in {Path.GetRelativePath(dataDirectory, file)}");
+            }
         }
 
         var dump = await PgDump(database);
@@ -125,7 +157,7 @@ public sealed class ErasureTests : IDisposable
 
     private static void AssertNoTrace(Person person, string haystack)
     {
-        foreach (var value in new[] { person.GivenName, person.FamilyName, person.Email, person.Phone, person.NationalPhone, person.Code, person.Code.Replace("-", "", StringComparison.Ordinal) })
+        foreach (var value in new[] { person.GivenName, person.FamilyName, person.Email, person.Phone, person.NationalPhone, person.Code, person.Code.Replace("-", "", StringComparison.Ordinal), person.Street })
         {
             Assert.DoesNotContain(value, haystack, StringComparison.OrdinalIgnoreCase);
         }
