@@ -131,6 +131,7 @@ public sealed partial class ComposeFileTests
         var values = new Dictionary<string, string>
         {
             ["JNT_PSEUDONYMISATION_KEY"] = Convert.ToBase64String(new byte[32]),
+            ["JNT_KEY_ENCRYPTION_KEY"] = Convert.ToBase64String(new byte[32]),
             ["POSTGRES_PASSWORD"] = "test-password",
         };
         return ((YamlMappingNode)service["environment"]).Children.ToDictionary(

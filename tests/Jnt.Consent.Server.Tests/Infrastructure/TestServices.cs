@@ -62,6 +62,16 @@ public static class TestServices
     /// share one bootstrap admin key, as they share the key table.</summary>
     public static string[] ProductionArguments(string connectionString, string clusterId, string key, bool migrate = true) =>
     [
+        .. ProductionArgumentsWithoutKek(connectionString, clusterId, key, migrate),
+        // One deployment, one key-encryption key: derived from the pseudonymisation key, which every
+        // silo (and every later gateway) reading the same data shares.
+        $"--Gateway:KeyEncryptionKeys:t1={KeyEncryptionKeyFor(key)}",
+        "--Gateway:CurrentKeyEncryptionKey=t1",
+    ];
+
+    /// <summary><see cref="ProductionArguments"/> without key-encryption keys: the caller names its own.</summary>
+    public static string[] ProductionArgumentsWithoutKek(string connectionString, string clusterId, string key, bool migrate = true) =>
+    [
         $"--Auth:BootstrapAdminKey={AdminKeys.GetOrAdd(clusterId, _ => GatewayProcess.NewApiKey())}",
         "--Gateway:Profile=Production",
         $"--ConnectionStrings:Postgres={connectionString}",
@@ -70,10 +80,6 @@ public static class TestServices
         $"--Gateway:CacheKeyPrefix=t{clusterId}:",
         $"--Gateway:ClusterId={clusterId}",
         $"--Gateway:PseudonymisationKey={key}",
-        // One deployment, one key-encryption key: derived from the pseudonymisation key, which every
-        // silo (and every later gateway) reading the same data shares.
-        $"--Gateway:KeyEncryptionKeys:t1={KeyEncryptionKeyFor(key)}",
-        "--Gateway:CurrentKeyEncryptionKey=t1",
         "--Gateway:AdvertisedAddress=127.0.0.1",
         $"--Gateway:MigrateOnStart={migrate}",
     ];
