@@ -65,7 +65,7 @@ public sealed class ConsoleSearchTests(GatewayFixture fixture)
     public async Task A_name_is_answered_with_what_the_search_accepts(string language, string query, string expected)
     {
         using var agent = await ConsoleSession.SignInAsync(Gateway, "service", language);
-        var (status, body, _) = await SearchAsync(agent, query);
+        var (status, body, _) = await SearchAsync(agent, PersonalData.Register(query));
         Assert.Equal(HttpStatusCode.BadRequest, status);
         var message = ConsoleSession.FieldError(body, "q")!;
         Assert.StartsWith(expected, message, StringComparison.Ordinal);
