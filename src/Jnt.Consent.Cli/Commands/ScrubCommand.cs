@@ -36,6 +36,17 @@ internal static class ScrubCommand
                 r.AddError("--window must be 1 to 1,000,000");
             }
         });
+        var delimiter = new Option<string?>("--delimiter")
+        {
+            Description = "The input's field separator: , ; or tab (default: detected from the header line). The output uses the same",
+        };
+        delimiter.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } value && !CsvDelimiter.TryParse(value, out _))
+            {
+                r.AddError($"--delimiter must be one of {CsvDelimiter.OptionValues}");
+            }
+        });
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress and no summary" };
         var command = new Command("scrub", """
             Scrub a CSV list through one streamed CheckBatch call (role: campaign).
@@ -43,18 +54,22 @@ internal static class ScrubCommand
             if present, override --channel and --purpose per row. The output is the input with three columns
             added: decision (allowed, suppressed or error), reason, rule. Rows that cannot be checked get an
             error row with the reason, and the rest finishes; the exit code is then 2.
+            Comma-, semicolon- (Finnish Excel) and tab-separated files are recognised from the header line; the
+            output keeps the input's separator and byte-order mark, so Excel opens it as it saved it.
             """)
         {
-            input, output, channel, purpose, campaign, campaignId, by, window, quiet,
+            input, output, channel, purpose, campaign, campaignId, by, delimiter, window, quiet,
         };
         command.SetGatewayAction("campaign", async (parse, gateway, cancellationToken) =>
         {
             var inputPath = parse.GetValue(input)!;
             var outputPath = parse.GetValue(output)!;
             var toStdout = outputPath == "-";
-            long? total = inputPath == "-" ? null : CountRecords(inputPath) - 1;
-            using var reader = inputPath == "-" ? new StreamReader(Console.OpenStandardInput(), Encoding.UTF8) : OpenInput(inputPath);
-            var csv = new CsvReader(reader);
+            char? forced = CsvDelimiter.TryParse(parse.GetValue(delimiter), out var given) ? given : null;
+            using var reader = inputPath == "-" ? CsvInput.OpenText(Console.OpenStandardInput()) : OpenInput(inputPath);
+            var source = CsvInput.Open(reader, forced);
+            var csv = source.Reader;
+            long? total = inputPath == "-" ? null : CountRecords(inputPath, source.Delimiter) - 1;
             var headerRecord = csv.Read() ?? throw new UsageException("the input is empty: it needs a header row");
             if (headerRecord.Error is not null)
             {
@@ -62,7 +77,7 @@ internal static class ScrubCommand
             }
             var header = new CsvHeader(headerRecord.Fields);
             var rows = new ScrubRows(header, parse.GetValue(by), parse.GetResult(channel) is null ? null : parse.GetValue(channel),
-                parse.GetResult(purpose) is null ? null : parse.GetValue(purpose), CommonOptions.CampaignContext(parse.GetValue(campaign)));
+                parse.GetResult(purpose) is null ? null : parse.GetValue(purpose), CommonOptions.CampaignContext(parse.GetValue(campaign)), source.Delimiter);
 
             var partialPath = toStdout ? null : outputPath + ".partial";
             var completed = false;
@@ -71,9 +86,9 @@ internal static class ScrubCommand
             TimeSpan elapsed;
             try
             {
-                await using (var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16))
+                await using (var writer = new StreamWriter(stream, new UTF8Encoding(source.HadByteOrderMark), 1 << 16))
                 {
-                    var csvOut = new CsvWriter(writer);
+                    var csvOut = new CsvWriter(writer, source.Delimiter);
                     csvOut.Write([.. header.Names, .. ScrubRows.ResultColumns]);
                     var progress = new Progress("scrub", total, parse.GetValue(quiet));
                     using var scrubber = new Scrubber(rows, csvOut, progress, parse.GetValue(window));
@@ -115,7 +130,7 @@ internal static class ScrubCommand
     {
         try
         {
-            return new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, new FileStreamOptions { BufferSize = 1 << 16 });
+            return CsvInput.OpenText(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -136,10 +151,10 @@ internal static class ScrubCommand
     }
 
     /// <summary>Records in the file (header included), for the progress bar; a fast pass that holds one record at a time.</summary>
-    private static long CountRecords(string path)
+    private static long CountRecords(string path, char delimiter)
     {
         using var reader = OpenInput(path);
-        var csv = new CsvReader(reader);
+        var csv = new CsvReader(reader, delimiter);
         long count = 0;
         while (csv.Read() is not null)
         {

@@ -19,7 +19,8 @@ public sealed class ScrubRows
     private readonly CampaignContext? campaign;
 
     /// <param name="by">The one contact column to use; null: whichever of customer_id, email, phone the row fills.</param>
-    public ScrubRows(CsvHeader header, string? by, Channel? channel, Purpose? purpose, CampaignContext? campaign)
+    /// <param name="delimiter">The separator the header was read with, for the error when it names no contact column.</param>
+    public ScrubRows(CsvHeader header, string? by, Channel? channel, Purpose? purpose, CampaignContext? campaign, char delimiter = ',')
     {
         this.header = header;
         this.channel = channel;
@@ -43,7 +44,7 @@ public sealed class ScrubRows
             contactColumns = [.. ContactColumns.Where(header.Has)];
             if (contactColumns.Length == 0)
             {
-                throw new UsageException("the input's header has none of the columns customer_id, email, phone");
+                throw new UsageException(NoContactColumn(header, delimiter));
             }
         }
         if (channel is null && !header.Has("channel"))
@@ -54,6 +55,20 @@ public sealed class ScrubRows
         {
             throw new UsageException("give --purpose, or a purpose column in the input");
         }
+    }
+
+    /// <summary>
+    /// Names what was expected and what was found. A header read with the wrong separator is one
+    /// long column ("email;channel"), which is how a semicolon file read as commas shows itself.
+    /// </summary>
+    private static string NoContactColumn(CsvHeader header, char delimiter)
+    {
+        const int shown = 10;
+        var found = string.Join(", ", header.Names.Take(shown).Select(n => "\"" + (n.Length > 40 ? n[..40] + "…" : n) + "\""));
+        var more = header.Count > shown ? $" and {header.Count - shown} more" : "";
+        return $"the input's header has none of the columns customer_id, email, phone: "
+            + $"read with the separator {CsvDelimiter.Describe(delimiter)}, it has {header.Count} column{(header.Count == 1 ? "" : "s")}: {found}{more}. "
+            + $"If the file uses another separator, give it with --delimiter ({CsvDelimiter.OptionValues})";
     }
 
     /// <summary>The check a row asks for, or why it cannot be checked (field: description).</summary>

@@ -21,7 +21,11 @@ internal static class TallyCommand
             Description = "Dimensions to combine into one row instead of splitting: purposes, channels, groups",
             AllowMultipleArgumentsPerToken = true,
         };
-        var csv = new Option<string?>("--csv") { Description = "Write the gateway's CSV export of the same tallies to this file" };
+        var csv = new Option<string?>("--csv") { Description = "Write the gateway's CSV export of the same tallies to this file (RFC 4180: commas, decimal points)" };
+        var excel = new Option<bool>("--excel")
+        {
+            Description = "With --csv: write it as Finnish Excel opens it in columns (semicolons, decimal commas, UTF-8 byte-order mark)",
+        };
         var json = CommonOptions.Json();
         var command = new Command("tally", """
             Counts of customers who consented, objected or neither, and who are reachable, per purpose, channel and
@@ -29,7 +33,7 @@ internal static class TallyCommand
             and so are counts it could be worked out from, shown as "-*".
             """)
         {
-            asOf, purposes, channels, groups, combine, csv, json,
+            asOf, purposes, channels, groups, combine, csv, excel, json,
         };
         command.SetGatewayAction("analyst", async (parse, gateway, cancellationToken) =>
         {
@@ -59,9 +63,17 @@ internal static class TallyCommand
             }
             var request = new GetTalliesRequest { Selection = selection, AsOfDate = parse.GetValue(asOf) ?? "" };
             var client = new TallyService.TallyServiceClient(gateway.Invoker);
+            if (parse.GetValue(excel) && parse.GetValue(csv) is null)
+            {
+                throw new UsageException("--excel is the form of the --csv file: give --csv FILE too");
+            }
             if (parse.GetValue(csv) is { } path)
             {
-                var export = await client.ExportTalliesCsvAsync(new ExportTalliesCsvRequest { Tallies = request }, cancellationToken: cancellationToken);
+                var export = await client.ExportTalliesCsvAsync(new ExportTalliesCsvRequest
+                {
+                    Tallies = request,
+                    Format = parse.GetValue(excel) ? TallyCsvFormat.ExcelFinnish : TallyCsvFormat.Rfc4180,
+                }, cancellationToken: cancellationToken);
                 await File.WriteAllBytesAsync(path, export.Content.ToByteArray(), cancellationToken);
                 Console.WriteLine($"Tallies written to {path}");
                 return ExitCodes.Ok;

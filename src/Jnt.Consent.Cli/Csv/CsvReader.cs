@@ -3,13 +3,14 @@ using System.Text;
 namespace Jnt.Consent.Cli.Csv;
 
 /// <summary>
-/// An RFC 4180 reader that streams one record at a time: fields separated by commas, records by
-/// CRLF or LF, fields optionally quoted, a quote inside a quoted field doubled, commas and line
-/// breaks allowed inside quotes. A UTF-8 byte-order mark is skipped. Malformed quoting is reported
+/// An RFC 4180 reader that streams one record at a time: fields separated by commas (or the
+/// <paramref name="delimiter"/> given: Finnish Excel saves semicolons), records by CRLF or LF,
+/// fields optionally quoted, a quote inside a quoted field doubled, delimiters and line breaks
+/// allowed inside quotes. A UTF-8 byte-order mark is skipped. Malformed quoting is reported
 /// per record (the record is returned with <see cref="CsvRecord.Error"/> set) so one bad row does
 /// not stop the rest.
 /// </summary>
-public sealed class CsvReader(TextReader reader)
+public sealed class CsvReader(TextReader reader, char delimiter = ',')
 {
     private readonly StringBuilder field = new();
     private long line = 1;
@@ -77,7 +78,7 @@ public sealed class CsvReader(TextReader reader)
                     }
                     continue;
                 }
-                if (c == ',')
+                if (c == delimiter)
                 {
                     fields.Add(field.ToString());
                     field.Clear();

@@ -2,9 +2,10 @@ using System.Text;
 
 namespace Jnt.Consent.Cli.Csv;
 
-/// <summary>An RFC 4180 writer: CRLF between records; a field is quoted when it holds a comma, a
-/// quote, a line break or leading/trailing spaces, and its quotes are doubled.</summary>
-public sealed class CsvWriter(TextWriter writer)
+/// <summary>An RFC 4180 writer: CRLF between records; a field is quoted when it holds the delimiter
+/// (a comma unless told otherwise), a quote, a line break or leading/trailing spaces, and its quotes
+/// are doubled.</summary>
+public sealed class CsvWriter(TextWriter writer, char delimiter = ',')
 {
     private readonly StringBuilder line = new();
 
@@ -16,10 +17,10 @@ public sealed class CsvWriter(TextWriter writer)
         {
             if (!first)
             {
-                line.Append(',');
+                line.Append(delimiter);
             }
             first = false;
-            Append(line, value);
+            Append(line, value, delimiter);
         }
         line.Append("\r\n");
         writer.Write(line);
@@ -28,13 +29,13 @@ public sealed class CsvWriter(TextWriter writer)
     public static string Escape(string value)
     {
         var builder = new StringBuilder();
-        Append(builder, value);
+        Append(builder, value, ',');
         return builder.ToString();
     }
 
-    private static void Append(StringBuilder builder, string value)
+    private static void Append(StringBuilder builder, string value, char delimiter)
     {
-        var needsQuotes = value.AsSpan().IndexOfAny(",\"\r\n") >= 0
+        var needsQuotes = value.AsSpan().IndexOfAny("\"\r\n") >= 0 || value.Contains(delimiter, StringComparison.Ordinal)
             || (value.Length > 0 && (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1])));
         if (!needsQuotes)
         {

@@ -58,6 +58,12 @@ public sealed class TallyApi(
 
     public override async Task<ExportTalliesCsvResponse> ExportTalliesCsv(ExportTalliesCsvRequest request, ServerCallContext context)
     {
+        var form = request.Format switch
+        {
+            TallyCsvFormat.Unspecified or TallyCsvFormat.Rfc4180 => TallyCsvForm.Rfc4180,
+            TallyCsvFormat.ExcelFinnish => TallyCsvForm.ExcelFinnish,
+            _ => throw FieldErrors.ForField("format", "must be TALLY_CSV_FORMAT_RFC4180 or TALLY_CSV_FORMAT_EXCEL_FINNISH"),
+        };
         switch (request.QueryCase)
         {
             case ExportTalliesCsvRequest.QueryOneofCase.Tallies:
@@ -69,7 +75,7 @@ public sealed class TallyApi(
                 return new ExportTalliesCsvResponse
                 {
                     FileName = $"jnt-tallies-{TallyCalendar.Format(asOf)}.csv",
-                    Content = Google.Protobuf.ByteString.CopyFrom(TallyReport.Csv([(asOf, asOf, rows)])),
+                    Content = Google.Protobuf.ByteString.CopyFrom(TallyReport.Csv([(asOf, asOf, rows)], form)),
                 };
             }
             case ExportTalliesCsvRequest.QueryOneofCase.Series:
@@ -80,7 +86,7 @@ public sealed class TallyApi(
                 return new ExportTalliesCsvResponse
                 {
                     FileName = $"jnt-tallies-{TallyCalendar.Format(periods[0].Start)}-{TallyCalendar.Format(periods[^1].End)}.csv",
-                    Content = Google.Protobuf.ByteString.CopyFrom(TallyReport.Csv(series)),
+                    Content = Google.Protobuf.ByteString.CopyFrom(TallyReport.Csv(series, form)),
                 };
             }
             default:

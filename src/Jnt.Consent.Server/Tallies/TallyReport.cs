@@ -58,37 +58,46 @@ public static class TallyReport
     private static readonly TallyMeasure[] Measures = Enum.GetValues<TallyMeasure>();
 
     /// <summary>
-    /// CSV (RFC 4180, UTF-8, header row): one line per period and row. A withheld count and its rate
-    /// are empty cells, so a spreadsheet never shows a number that was not published.
+    /// CSV (header row, UTF-8): one line per period and row. A withheld count and its rate are empty
+    /// cells, so a spreadsheet never shows a number that was not published. RFC 4180 by default; in
+    /// <see cref="TallyCsvForm.ExcelFinnish"/> semicolons, decimal commas and a byte-order mark, which
+    /// is what Excel with Finnish regional settings splits into columns and reads as numbers. No field
+    /// holds a separator or a quote in either form (names, ISO dates and numbers only).
     /// </summary>
-    public static byte[] Csv(IEnumerable<(DateOnly Start, DateOnly End, IReadOnlyList<TallyReportRow> Rows)> periods)
+    public static byte[] Csv(IEnumerable<(DateOnly Start, DateOnly End, IReadOnlyList<TallyReportRow> Rows)> periods, TallyCsvForm form = TallyCsvForm.Rfc4180)
     {
+        var excel = form == TallyCsvForm.ExcelFinnish;
+        var separator = excel ? ';' : ',';
+        var numbers = excel ? FinnishNumbers : NumberFormatInfo.InvariantInfo;
         var csv = new StringBuilder();
-        csv.Append("period_start,period_end,customer_group,purpose,channel");
+        csv.AppendJoin(separator, "period_start", "period_end", "customer_group", "purpose", "channel");
         foreach (var measure in Measures)
         {
             var name = measure.ToString().ToLowerInvariant();
-            csv.Append(CultureInfo.InvariantCulture, $",{name},{name}_rate");
+            csv.Append(separator).Append(name).Append(separator).Append(name).Append("_rate");
         }
         csv.Append("\r\n");
         foreach (var (start, end, rows) in periods)
         {
             foreach (var row in rows)
             {
-                csv.Append(CultureInfo.InvariantCulture,
-                    $"{TallyCalendar.Format(start)},{TallyCalendar.Format(end)},{Name(row.Key.Group)},{Name(row.Key.Purpose)},{Name(row.Key.Channel)}");
+                csv.AppendJoin(separator, TallyCalendar.Format(start), TallyCalendar.Format(end), Name(row.Key.Group), Name(row.Key.Purpose), Name(row.Key.Channel));
                 foreach (var measure in Measures)
                 {
                     var count = row.Counts.Count(measure);
                     var rate = row.Counts.Rate(measure, row.Population);
-                    csv.Append(',').Append(count?.ToString(CultureInfo.InvariantCulture) ?? "")
-                       .Append(',').Append(rate?.ToString("0.######", CultureInfo.InvariantCulture) ?? "");
+                    csv.Append(separator).Append(count?.ToString(CultureInfo.InvariantCulture) ?? "")
+                       .Append(separator).Append(rate?.ToString("0.######", numbers) ?? "");
                 }
                 csv.Append("\r\n");
             }
         }
-        return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(csv.ToString());
+        return new UTF8Encoding(encoderShouldEmitUTF8Identifier: excel).GetPreamble()
+            .Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray();
     }
+
+    /// <summary>The decimal comma, fixed here rather than taken from the host's ICU data.</summary>
+    private static readonly NumberFormatInfo FinnishNumbers = NumberFormatInfo.ReadOnly(new NumberFormatInfo { NumberDecimalSeparator = "," });
 
     /// <summary>The periods of a series: each day, each Monday-to-Sunday week, or each month, clipped to the range.</summary>
     public static List<(DateOnly Start, DateOnly End)> Periods(DateOnly from, DateOnly to, TallyPeriodLength length)
@@ -113,6 +122,13 @@ public static class TallyReport
         }
         return periods;
     }
+}
+
+/// <summary>How a CSV export is written: see <see cref="TallyReport.Csv"/>.</summary>
+public enum TallyCsvForm
+{
+    Rfc4180,
+    ExcelFinnish,
 }
 
 public enum TallyPeriodLength

@@ -105,8 +105,10 @@ public static class AnalystPages
             <p class="summary">{E(l.T($"Tilanne {FinnishDates.Date(day)}{(day == today ? " (nyt)" : "")}: asiakkaita {totalText}.", $"As at {FinnishDates.Date(day)}{(day == today ? " (now)" : "")}: {totalText} customers."))}
             {E(l.T($"Luvut, jotka kuvaavat alle {threshold} asiakkaan ryhmää, on salattu, samoin luvut, joista ne voisi päätellä (”salattu toisen luvun suojaamiseksi”).",
                 $"Counts that describe fewer than {threshold} customers are withheld, and so are counts they could be worked out from (“withheld to protect another figure”)."))}</p>
-            <p><a href="{WebConsole.Root}/analytics.csv?{query}&kind=grid" download>{E(l.T("Lataa taulukko CSV-tiedostona", "Download the table as CSV"))}</a> ·
-            <a href="{WebConsole.Root}/analytics.csv?{query}&kind=trend" download>{E(l.T("Lataa trendi CSV-tiedostona", "Download the trend as CSV"))}</a></p>
+            <p><a href="{WebConsole.Root}/analytics.csv?{query}&kind=grid" download>{E(l.T("Lataa taulukko CSV-tiedostona", "Download the table as CSV"))}</a>
+            (<a href="{WebConsole.Root}/analytics.csv?{query}&kind=grid&format=excel-fi" download>{E(l.T("Excel, suomalaiset asetukset", "Excel, Finnish settings"))}</a>) ·
+            <a href="{WebConsole.Root}/analytics.csv?{query}&kind=trend" download>{E(l.T("Lataa trendi CSV-tiedostona", "Download the trend as CSV"))}</a>
+            (<a href="{WebConsole.Root}/analytics.csv?{query}&kind=trend&format=excel-fi" download>{E(l.T("Excel, suomalaiset asetukset", "Excel, Finnish settings"))}</a>)</p>
             <h2 id="by-purpose">{E(l.T("Tarkoituksittain (mikä tahansa kanava)", "By purpose (any channel)"))}</h2>
             {RateBars("chart-purpose", l.T("Suostumus- ja kieltoaste tarkoituksittain", "Consent and objection rates by purpose"), byPurpose, r => PurposeName(r.Purpose, l), l)}
             <h2 id="by-channel">{E(l.T("Kanavittain (mikä tahansa tarkoitus)", "By channel (any purpose)"))}</h2>
@@ -121,7 +123,9 @@ public static class AnalystPages
         return Page(context, l, l.T("Suostumukset ja kiellot: tilastot", "Consents and objections: analytics"), body, errors.Any ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK);
     }
 
-    private static async Task<IResult> Csv(HttpContext context, [FromServices] ITallyReader tallies, [FromServices] TimeProvider time, string? date, string? trend, string? kind)
+    /// <param name="format">"excel-fi": semicolons, decimal commas and a byte-order mark, which Excel
+    /// with Finnish settings opens in columns; otherwise RFC 4180 for programs.</param>
+    private static async Task<IResult> Csv(HttpContext context, [FromServices] ITallyReader tallies, [FromServices] TimeProvider time, string? date, string? trend, string? kind, string? format)
     {
         var today = Today(time);
         var day = string.IsNullOrWhiteSpace(date) ? today : FinnishDates.Parse(date) ?? today;
@@ -138,6 +142,7 @@ public static class AnalystPages
                 },
             }
             : new ExportTalliesCsvRequest { Tallies = new GetTalliesRequest { AsOfDate = day == today ? "" : Iso(day), Selection = new TallySelection() } };
+        request.Format = format == "excel-fi" ? TallyCsvFormat.ExcelFinnish : TallyCsvFormat.Rfc4180;
         try
         {
             var export = await tallies.ExportTalliesCsvAsync(request, context.RequestAborted);

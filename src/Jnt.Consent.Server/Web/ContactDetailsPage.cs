@@ -127,7 +127,9 @@ public static class ContactDetailsPage
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument)
         {
-            errors.AddFrom(ex, field => field switch
+            var emailLines = LineNumbers(f.Emails);
+            var phoneLines = LineNumbers(f.Phones);
+            errors.AddFrom(ex, l, field => field switch
             {
                 "given_name" => "givenName",
                 "family_name" => "familyName",
@@ -138,7 +140,8 @@ public static class ContactDetailsPage
                 "address.city" => "city",
                 "provenance.note" => "note",
                 _ => "form",
-            }, "form");
+            }, "form", field => Index(field, "emails[") is { } e && e < emailLines.Count ? emailLines[e]
+                : Index(field, "phones[") is { } ph && ph < phoneLines.Count ? phoneLines[ph] : null);
         }
         if (command is not null)
         {
@@ -149,11 +152,21 @@ public static class ContactDetailsPage
             }
             errors.Add("form", outcome.Status == WriteStatus.VersionMismatch
                 ? l.T("Asiakkaan tietoja muutettiin sillä välin. Lataa sivu uudelleen.", "The customer was changed meanwhile. Reload the page.")
-                : outcome.Detail ?? l.T("Muutosta ei hyväksytty.", "The change was refused."));
+                : outcome.Detail is { } detail ? ValidationMessages.Translate(detail, l) : l.T("Muutosta ei hyväksytty.", "The change was refused."));
         }
         return Form(context, l, customerId, reason, f, errors, StatusCodes.Status400BadRequest);
     }
 
     private static IEnumerable<string> Lines(string text) =>
         text.Split('\n').Select(s => s.Trim()).Where(s => s.Length > 0);
+
+    /// <summary>The line of the box (1-based) of each value <see cref="Lines"/> returns, blank lines skipped.</summary>
+    private static List<int> LineNumbers(string text) =>
+        [.. text.Split('\n').Select((s, i) => (Text: s.Trim(), Line: i + 1)).Where(x => x.Text.Length > 0).Select(x => x.Line)];
+
+    /// <summary>2 for "emails[2]" with prefix "emails[".</summary>
+    private static int? Index(string field, string prefix) =>
+        field.StartsWith(prefix, StringComparison.Ordinal) && field.EndsWith(']')
+        && int.TryParse(field.AsSpan(prefix.Length, field.Length - prefix.Length - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
+            ? index : null;
 }

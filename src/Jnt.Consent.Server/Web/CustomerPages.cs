@@ -236,7 +236,7 @@ public static class CustomerPages
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument)
             {
-                errors.AddFrom(ex, field => field switch
+                errors.AddFrom(ex, l, field => field switch
                 {
                     _ when field.StartsWith("scope.purposes", StringComparison.Ordinal) => "purposes",
                     _ when field.StartsWith("scope.channels", StringComparison.Ordinal) => "channels",
@@ -257,7 +257,7 @@ public static class CustomerPages
             {
                 return NotFound(context, l);
             }
-            errors.Add("form", outcome.Detail ?? l.T("Kirjausta ei hyväksytty.", "The record was refused."));
+            errors.Add("form", outcome.Detail is { } detail ? ValidationMessages.Translate(detail, l) : l.T("Kirjausta ei hyväksytty.", "The record was refused."));
         }
         return await Render(context, l, grains, grid, customerId, reason, null, form, errors, StatusCodes.Status400BadRequest);
     }

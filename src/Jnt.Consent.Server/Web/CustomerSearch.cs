@@ -70,48 +70,28 @@ public static class CustomerSearch
             errors.Add("q", l.T("Kirjoita asiakasnumero, sähköposti tai puhelinnumero.", "Enter a customer id, email or phone number."));
             return Form(context, l, query, by, reason, errors, status: StatusCodes.Status400BadRequest);
         }
-        var found = new List<string>();
-        var apiErrors = new FieldErrors();
-        var asEmail = by == "email" || (by == "auto" && query.Contains('@', StringComparison.Ordinal));
-        var asPhone = by == "phone" || (by == "auto" && !asEmail && LooksLikePhone(query));
-        var asId = by == "id" || (by == "auto" && !asEmail && CustomerKeys.IsValidCustomerId(query, out _));
-        if (asEmail)
+        var read = SearchQuery.Read(query, by);
+        if (read.Hint != SearchHint.None)
         {
-            if (RequestReader.ReadEmail(query, "q", apiErrors) is { } email)
-            {
-                found.AddRange(await grains.GetGrain<IContactPointGrain>(pseudonymiser.ContactKey(email)).GetCustomerIds());
-            }
-            else
-            {
-                errors.Add("q", l.T("Sähköpostiosoite ei kelpaa.", "Not a valid email address."));
-            }
-        }
-        if (asPhone)
-        {
-            if (RequestReader.ReadPhone(query, "q", apiErrors) is { } phone)
-            {
-                found.AddRange(await grains.GetGrain<IContactPointGrain>(pseudonymiser.ContactKey(phone)).GetCustomerIds());
-            }
-            else if (by == "phone")
-            {
-                errors.Add("q", l.T("Puhelinnumero ei kelpaa.", "Not a valid phone number."));
-            }
-        }
-        if (asId)
-        {
-            if (!CustomerKeys.IsValidCustomerId(query, out _))
-            {
-                errors.Add("q", l.T("Asiakasnumerossa voi olla vain kirjaimia, numeroita sekä merkit . _ -", "A customer id has only letters, digits and . _ -"));
-            }
-            // Existence without reading personal data: the suppression entry holds none.
-            else if (await grains.GetGrain<ICustomerGrain>(CustomerKeys.ToGrainKey(query)).GetSuppressionEntry() is not null)
-            {
-                found.Add(query);
-            }
+            errors.Add("q", HintMessage(read, l));
         }
         if (errors.Any)
         {
             return Form(context, l, query, by, reason, errors, status: StatusCodes.Status400BadRequest);
+        }
+        var found = new List<string>();
+        if (read.Email is { } email)
+        {
+            found.AddRange(await grains.GetGrain<IContactPointGrain>(pseudonymiser.ContactKey(email)).GetCustomerIds());
+        }
+        if (read.Phone is { } phone)
+        {
+            found.AddRange(await grains.GetGrain<IContactPointGrain>(pseudonymiser.ContactKey(phone)).GetCustomerIds());
+        }
+        // Existence without reading personal data: the suppression entry holds none.
+        if (read.CustomerId is { } id && await grains.GetGrain<ICustomerGrain>(CustomerKeys.ToGrainKey(id)).GetSuppressionEntry() is not null)
+        {
+            found.Add(id);
         }
         var distinct = found.Distinct(StringComparer.Ordinal).ToList();
         if (distinct.Count == 1)
@@ -120,20 +100,39 @@ public static class CustomerSearch
         }
         if (distinct.Count == 0)
         {
+            if (read.Email is null && read.Phone is null && SearchQuery.HintWhenNotFound(query) is var hint and not SearchHint.None)
+            {
+                // Not a customer id that happens to be missing, but a name or an identity code.
+                errors.Add("q", HintMessage(read with { Hint = hint }, l));
+                return Form(context, l, query, by, reason, errors, status: StatusCodes.Status400BadRequest);
+            }
             errors.Add("q", l.T("Asiakasta ei löytynyt.", "No customer found."));
             // Nobody has this address or number: its holder may still forbid contact to it.
-            var offer = asEmail ? DoNotContactForm.Offer.For("email", query)
-                : asPhone && RequestReader.ReadPhone(query, "q", new FieldErrors()) is not null ? DoNotContactForm.Offer.For("phone", query)
+            var offer = read.Email is not null ? DoNotContactForm.Offer.For("email", query)
+                : read.Phone is { } number ? DoNotContactForm.Offer.For("phone", RequestReader.ReadPhone(query, "q", new FieldErrors()) is null ? number.Value : query)
                 : null;
             return Form(context, l, query, by, reason, errors, status: StatusCodes.Status404NotFound, offer: offer);
         }
         return Form(context, l, query, by, reason, errors, distinct);
     }
 
-    /// <summary>"+358 40 123 4567", "040-1234567": a plus or a leading zero, then mostly digits.</summary>
-    private static bool LooksLikePhone(string query)
+    private const string AcceptsFi = "Haku löytää asiakkaan asiakasnumerolla, sähköpostiosoitteella tai puhelinnumerolla.";
+    private const string AcceptsEn = "The search finds a customer by customer id, email address or phone number.";
+
+    /// <summary>Why the search did not look the text up, and what it accepts. Never repeats the text.</summary>
+    private static string HintMessage(SearchQuery read, UiLanguage l) => read.Hint switch
     {
-        var digits = query.Count(char.IsAsciiDigit);
-        return digits >= 7 && (query.StartsWith('+') || query.StartsWith('0')) && query.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '-' or '(' or ')');
+        SearchHint.Invalid when read.AsEmail => l.T("Sähköpostiosoite ei kelpaa: ", "Invalid email address: ") + Reason(read.Problem, l),
+        SearchHint.Invalid when read.AsPhone => l.T("Puhelinnumero ei kelpaa: ", "Invalid phone number: ") + Reason(read.Problem, l),
+        SearchHint.Invalid => l.T("Asiakasnumero ei kelpaa: ", "Invalid customer id: ") + Reason(read.Problem, l),
+        SearchHint.Name => l.T($"Nimellä ei voi hakea. {AcceptsFi}", $"The search does not look up names. {AcceptsEn}"),
+        SearchHint.IdentityCode => l.T($"Henkilötunnuksella ei voi hakea. {AcceptsFi}", $"The search does not look up personal identity codes. {AcceptsEn}"),
+        _ => l.T($"Hakuehto ei ole asiakasnumero, sähköpostiosoite eikä puhelinnumero. {AcceptsFi}", $"This is not a customer id, an email address or a phone number. {AcceptsEn}"),
+    };
+
+    private static string Reason(string? problem, UiLanguage l)
+    {
+        var text = ValidationMessages.Translate(problem ?? "", l);
+        return text.Length > 1 && char.IsUpper(text[0]) && !char.IsUpper(text[1]) ? char.ToLowerInvariant(text[0]) + text[1..] : text;
     }
 }

@@ -132,7 +132,7 @@ public static class DoNotContactForm
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument)
             {
-                errors.AddFrom(ex, field => field switch
+                errors.AddFrom(ex, l, field => field switch
                 {
                     _ when field.StartsWith("channels", StringComparison.Ordinal) => "dnc-channels",
                     "provenance.evidence" => "dnc-evidence",

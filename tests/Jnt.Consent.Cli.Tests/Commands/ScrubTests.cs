@@ -138,6 +138,59 @@ public sealed class ScrubTests(GatewayFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_Finnish_Excel_list_with_semicolons_and_a_byte_order_mark_scrubs_without_options_and_comes_back_in_the_same_form()
+    {
+        var email = Requests.NewEmail();
+        await Gateway.Customers.UpsertCustomerAsync(Requests.Business(Requests.NewCustomerId(), email));
+        var inputPath = Path.Combine(directory.Path, "excel.csv");
+        var outputPath = Path.Combine(directory.Path, "excel-scrubbed.csv");
+        // What Excel saves as "CSV UTF-8 (luetteloerotin)" on a Finnish desktop.
+        await File.WriteAllTextAsync(inputPath, $"Sähköposti;email;huomautus\r\nMäki;{email};1,5 kertaa\r\n", new UTF8Encoding(true));
+
+        var run = await CliProcess.AsAsync(Gateway, "campaign", "scrub", inputPath, "-o", outputPath, "--channel", "email", "--purpose", "other-direct-marketing");
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        var bytes = await File.ReadAllBytesAsync(outputPath);
+        Assert.Equal(Encoding.UTF8.GetPreamble(), bytes[..3]);
+        var text = Encoding.UTF8.GetString(bytes[3..]);
+        Assert.Equal($"Sähköposti;email;huomautus;decision;reason;rule\r\nMäki;{email};1,5 kertaa;allowed;business-opt-out;7\r\n", text);
+    }
+
+    [Fact]
+    public async Task A_header_read_with_the_wrong_separator_names_the_columns_and_points_to_the_delimiter_option()
+    {
+        var inputPath = Path.Combine(directory.Path, "forced.csv");
+        await File.WriteAllTextAsync(inputPath, "email;channel\nx@example.fi;email\n");
+
+        var forced = await CliProcess.AsAsync(Gateway, "campaign", "scrub", inputPath, "-o", "-", "--purpose", "direct-advertising", "--delimiter", ",");
+        var tab = await CliProcess.AsAsync(Gateway, "campaign", "scrub", inputPath, "-o", "-", "--purpose", "direct-advertising", "--delimiter", "tab");
+        var unknown = await CliProcess.AsAsync(Gateway, "campaign", "scrub", inputPath, "-o", "-", "--purpose", "direct-advertising", "--delimiter", "|");
+
+        Assert.Equal(1, forced.ExitCode);
+        Assert.Contains("none of the columns customer_id, email, phone", forced.Stderr);
+        Assert.Contains("1 column: \"email;channel\"", forced.Stderr);
+        Assert.Contains("--delimiter", forced.Stderr);
+        Assert.Equal(1, tab.ExitCode);
+        Assert.Contains("separator tab", tab.Stderr);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("--delimiter must be one of", unknown.Stderr);
+    }
+
+    [Fact]
+    public async Task A_tab_separated_list_is_written_back_with_tabs()
+    {
+        var email = Requests.NewEmail();
+        await Gateway.Customers.UpsertCustomerAsync(Requests.Business(Requests.NewCustomerId(), email));
+        var inputPath = Path.Combine(directory.Path, "tabs.tsv");
+        await File.WriteAllTextAsync(inputPath, $"email\tnote\n{email}\ta, b; c\n");
+
+        var run = await CliProcess.AsAsync(Gateway, "campaign", "scrub", inputPath, "-o", "-", "--channel", "email", "--purpose", "other-direct-marketing");
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Equal($"email\tnote\tdecision\treason\trule\r\n{email}\ta, b; c\tallowed\tbusiness-opt-out\t7\r\n", run.Stdout);
+    }
+
+    [Fact]
     public async Task A_scrub_that_cannot_reach_the_gateway_leaves_no_output_file()
     {
         var inputPath = Path.Combine(directory.Path, "list.csv");

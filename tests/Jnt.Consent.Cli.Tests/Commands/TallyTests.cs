@@ -53,4 +53,23 @@ public sealed class TallyTests(GatewayFixture fixture) : IDisposable
         var denied = await CliProcess.AsAsync(Gateway, "campaign", "tally");
         Assert.Equal(3, denied.ExitCode);
     }
+
+    [Fact]
+    public async Task Tally_excel_writes_the_export_as_Finnish_Excel_opens_it_and_needs_csv()
+    {
+        var path = Path.Combine(directory.Path, "tallies-excel.csv");
+        var run = await CliProcess.AsAsync(Gateway, "analyst", "tally", "--combine", "groups,channels", "--csv", path, "--excel");
+        Assert.True(run.ExitCode == 0, run.Output);
+        var bytes = await File.ReadAllBytesAsync(path);
+        Assert.Equal(System.Text.Encoding.UTF8.GetPreamble(), bytes[..3]);
+        var lines = System.Text.Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("period_start;period_end;customer_group;purpose;channel;customers;customers_rate;", lines[0], StringComparison.Ordinal);
+        Assert.All(lines, line => Assert.Equal(15, line.Split(';').Length));
+        // Rates with a decimal comma: a published rate such as 1 or 0,25, never 0.25.
+        Assert.All(lines.Skip(1).SelectMany(l => l.Split(';').Skip(5)), cell => Assert.DoesNotContain(".", cell, StringComparison.Ordinal));
+
+        var alone = await CliProcess.AsAsync(Gateway, "analyst", "tally", "--excel");
+        Assert.Equal(1, alone.ExitCode);
+        Assert.Contains("--csv", alone.Stderr);
+    }
 }

@@ -276,6 +276,8 @@ test('an agent corrects a phone number and the customer is found by the new one'
   await page.getByRole('button', { name: 'Tallenna' }).click();
   await page.locator('#phones-error').waitFor();
   assert.equal(await page.getByLabel(/Puhelinnumerot/).getAttribute('aria-describedby'), 'phones-error');
+  // In Finnish on a Finnish page, naming the line, though the API it went through answers in English.
+  assert.equal(await page.locator('#phones-error').innerText(), 'Rivi 1: puhelinnumerosta puuttuu maatunnus (+358) tai alun 0: lisää jompikumpi.');
 
   await page.goto(`${gateway.webUrl}/web/customers`);
   await page.getByLabel(/Asiakasnumero, sähköposti tai puhelinnumero/).fill(phone.typed);
