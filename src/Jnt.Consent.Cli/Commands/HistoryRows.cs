@@ -7,7 +7,7 @@ using Jnt.Consent.Cli.Parsing;
 namespace Jnt.Consent.Cli.Commands;
 
 /// <summary>
-/// One past event per row, from a CSV with a header or NDJSON (one object per line) with the same
+/// One past event per row, from a CSV with a header (comma, semicolon or tab) or NDJSON (one object per line) with the same
 /// names: what `import history` sends. Only what the file itself gets wrong (an unknown name, a date
 /// that is not one) is refused here; the gateway validates the rest and names the line.
 /// </summary>
@@ -106,7 +106,8 @@ internal static class HistoryRows
             }
             yield break;
         }
-        var csv = new CsvReader(reader);
+        // Comma, semicolon (as Finnish Excel saves) or tab, detected from the header.
+        var csv = CsvInput.Open(reader, null).Reader;
         var headerRecord = csv.Read() ?? throw new UsageException($"{path} is empty: it needs a header row");
         var header = new CsvHeader(headerRecord.Fields);
         if (!header.Has("customer_id") || !header.Has("kind"))

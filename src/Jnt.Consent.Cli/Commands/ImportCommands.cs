@@ -156,7 +156,8 @@ internal static class ImportCommands
     private static async IAsyncEnumerable<(long Line, UpsertCustomerRequest? Request, List<string> Errors)> ReadCustomers(string path, Provenance provenance)
     {
         using var reader = Open(path);
-        var csv = new CsvReader(reader);
+        // Comma, semicolon (as Finnish Excel saves) or tab, detected from the header.
+        var csv = CsvInput.Open(reader, null).Reader;
         var headerRecord = csv.Read() ?? throw new UsageException($"{path} is empty: it needs a header row");
         var rows = new CustomerRows(new CsvHeader(headerRecord.Fields), provenance, DateTimeOffset.UtcNow);
         while (csv.Read() is { } record)

@@ -316,23 +316,34 @@ public sealed class CustomerGrain : Grain, ICustomerGrain
         // Then the data key: from here on every stored copy of the person's data is unreadable. What
         // follows needs none of it (contact points and the postal address are kept as keyed hashes).
         await dataKeys.DestroyAsync(CustomerHash);
-        // The record of who read the person's data goes with it (before the state: a retry after a
-        // failure here finds the customer and erases again).
-        await accessLog.EraseAsync(CustomerHash);
-        await events.EraseAsync(CustomerHash);
-        var customerId = CustomerId;
-        foreach (var key in Current.IndexedContactKeys.Union(Current.ContactKeys, StringComparer.Ordinal))
-        {
-            await GrainFactory.GetGrain<IContactPointGrain>(key).Unlink(customerId);
-        }
-        // What stays is a tombstone: no personal data, only the version, so that the cache (whose
-        // writes are versioned) never takes an older state back and a re-created id starts above it.
         var version = Current.Version + 1;
-        state.State = new CustomerState { Version = version, CellRulesVersion = CellRules.Current };
-        await Commit();
+        try
+        {
+            // The record of who read the person's data goes with it (before the state: a retry after a
+            // failure here finds the customer and erases again).
+            await accessLog.EraseAsync(CustomerHash);
+            await events.EraseAsync(CustomerHash);
+            var customerId = CustomerId;
+            foreach (var key in Current.IndexedContactKeys.Union(Current.ContactKeys, StringComparer.Ordinal))
+            {
+                await GrainFactory.GetGrain<IContactPointGrain>(key).Unlink(customerId);
+            }
+            // What stays is a tombstone: no personal data, only the version, so that the cache (whose
+            // writes are versioned) never takes an older state back and a re-created id starts above it.
+            state.State = new CustomerState { Version = version, CellRulesVersion = CellRules.Current };
+            await Commit();
+        }
+        catch
+        {
+            // The key is gone, the rest of the erasure is not done: this activation re-reads the
+            // state (without the personal data it can no longer open) before its next call, so that
+            // nothing is ever sealed again under the destroyed key.
+            durable.Invalidate();
+            throw;
+        }
         await cache.Put(async c =>
         {
-            await c.RemoveCustomerAsync(pseudonymiser.CustomerHash(customerId), checked((uint)version));
+            await c.RemoveCustomerAsync(CustomerHash, checked((uint)version));
             return true;
         });
         return new ErasureOutcome(time.GetUtcNow(), contacts.Count);

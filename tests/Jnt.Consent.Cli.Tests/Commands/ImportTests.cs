@@ -163,6 +163,29 @@ public sealed class ImportTests(GatewayFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Files_saved_by_finnish_excel_with_semicolons_import_customers_and_their_history()
+    {
+        var id = Requests.NewCustomerId();
+        var phone = Requests.NewPhone();
+        var customers = Path.Combine(directory.Path, "asiakkaat.csv");
+        var history = Path.Combine(directory.Path, "historia.csv");
+        // UTF-8 with a byte-order mark, semicolons, a list cell quoted because it holds the separator.
+        await File.WriteAllTextAsync(customers, $"customer_id;group;given_name;family_name;phones\r\n{id};consumer;Maija;Mäkelä;{phone}\r\n", new System.Text.UTF8Encoding(true));
+        await File.WriteAllTextAsync(history,
+            $"customer_id;kind;purposes;channels;occurred_at;source;actor;evidence\r\n{id};objection;\"distance-selling;market-research\";phone;2018-05-02;customer-request;old-crm;kirje 55\r\n",
+            new System.Text.UTF8Encoding(true));
+
+        var imported = await CliProcess.AsAsync(Gateway, "service", "import", "customers", customers, "--quiet");
+        Assert.True(imported.ExitCode == 0, imported.Output);
+        var run = await CliProcess.AsAsync(Gateway, "admin", "import", "history", history, "--quiet");
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("Imported 1 events for 1 customers", run.Stdout);
+        Assert.False((await Gateway.Suppression.CheckAsync(Requests.CheckCustomer(id, Channel.Phone, Purpose.MarketResearch))).Allowed);
+        Assert.Equal("Mäkelä", (await Gateway.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id, AccessReason = "test" })).FamilyName);
+    }
+
+    [Fact]
     public async Task Import_list_suppresses_its_numbers_and_reports_malformed_entries_by_position()
     {
         var (listed, other) = (Requests.NewPhone(), Requests.NewPhone());

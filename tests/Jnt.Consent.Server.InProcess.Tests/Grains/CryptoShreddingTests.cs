@@ -3,7 +3,9 @@ using System.Text;
 using Jnt.Consent.Abstractions.Customers;
 using Jnt.Consent.Domain;
 using Jnt.Consent.Grains.Storage;
+using Jnt.Consent.Server.Ledger;
 using Jnt.Consent.Server.Privacy;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 
 namespace Jnt.Consent.Server.InProcess.Tests.Grains;
@@ -74,6 +76,50 @@ public sealed class CryptoShreddingTests
         var keyAfter = await host.DataKeys.GetAsync(hash);
         Assert.NotNull(keyAfter);
         Assert.NotEqual(keyBefore, keyAfter);
+    }
+
+    [Fact]
+    public async Task An_erasure_that_fails_after_destroying_the_key_never_seals_new_data_under_it()
+    {
+        var accessLog = new FailingErasure();
+        await using var host = await GrainHost.StartAsync(Now, (services, database) =>
+        {
+            accessLog.Inner = new CustomerAccessLog(database);
+            services.AddSingleton<Jnt.Consent.Grains.Customers.ICustomerAccessLog>(accessLog);
+        });
+        var grain = Grain(host, "seal-half");
+        await grain.Upsert(Person());
+
+        // The key is destroyed, then the erasure fails: its caller is told to retry.
+        await Assert.ThrowsAnyAsync<Exception>(() => grain.Erase());
+        Assert.Null(await host.DataKeys.GetAsync(host.Pseudonymiser.CustomerHash("seal-half")));
+
+        // A correction arrives before the retry: it is sealed under a new key, and reads back.
+        var corrected = Person("Ilona", "Isokoski");
+        Assert.Equal(WriteStatus.Applied, (await grain.Upsert(corrected)).Status);
+        await host.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        Assert.Equal(corrected.Profile.FamilyName, (await grain.Get(Reading))!.Profile.FamilyName);
+
+        // The retried erasure completes.
+        Assert.NotNull(await grain.Erase());
+        Assert.Null(await host.DataKeys.GetAsync(host.Pseudonymiser.CustomerHash("seal-half")));
+    }
+
+    /// <summary>The access log, whose first erasure fails as a lost connection would.</summary>
+    private sealed class FailingErasure : Jnt.Consent.Grains.Customers.ICustomerAccessLog
+    {
+        private int erasures;
+
+        public CustomerAccessLog Inner { get; set; } = null!;
+
+        public Task AppendAsync(Suppression.Cache.HashKey customer, AccessRecord read, CancellationToken cancellationToken = default) => Inner.AppendAsync(customer, read, cancellationToken);
+
+        public Task MoveLegacyAsync(Suppression.Cache.HashKey customer, IReadOnlyList<AccessRecord> reads, CancellationToken cancellationToken = default) => Inner.MoveLegacyAsync(customer, reads, cancellationToken);
+
+        public Task<IReadOnlyList<AccessRecord>> ReadAllAsync(Suppression.Cache.HashKey customer, CancellationToken cancellationToken = default) => Inner.ReadAllAsync(customer, cancellationToken);
+
+        public Task EraseAsync(Suppression.Cache.HashKey customer, CancellationToken cancellationToken = default) =>
+            Interlocked.Increment(ref erasures) == 1 ? throw new TimeoutException("the access log did not answer") : Inner.EraseAsync(customer, cancellationToken);
     }
 
     [Fact]

@@ -56,7 +56,8 @@ public sealed class GrainHost : IAsyncDisposable
 
     public CustomerDataKeys DataKeys => new(database.Database, Keks);
 
-    public static async Task<GrainHost> StartAsync(DateTimeOffset now)
+    /// <param name="configure">Replaces services after the host's own (a test's faulty collaborator).</param>
+    public static async Task<GrainHost> StartAsync(DateTimeOffset now, Action<IServiceCollection, Database>? configure = null)
     {
         var database = await TallyDatabase.CreateAsync("Sqlite", now);
         var clock = database.Clock;
@@ -94,6 +95,7 @@ public sealed class GrainHost : IAsyncDisposable
         services.AddSingleton(Keks);
         services.AddSingleton(sp => new CustomerDataKeys(database.Database, Keks));
         services.AddSingleton<ICustomerDataKeys>(sp => sp.GetRequiredService<CustomerDataKeys>());
+        configure?.Invoke(services, database.Database);
         var app = builder.Build();
         await app.StartAsync();
         // Resolved by the silo at start; the wrapper is the one grains write through.
