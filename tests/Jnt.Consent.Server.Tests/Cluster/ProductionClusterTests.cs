@@ -144,6 +144,90 @@ public sealed class ProductionClusterTests(ITestOutputHelper output) : IDisposab
         Assert.Contains("No difference", recount.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>What one write was answered: OK, or a status with the ErrorInfo reason it carried.</summary>
+    private sealed record Outcome(string Id, Purpose Purpose, Channel Channel, string Key, StatusCode Code, string? Reason, bool ViaSurvivor = false);
+
+    [Fact]
+    public async Task Kill_9_of_a_silo_with_500_writes_in_flight_says_only_what_is_known_and_retries_resolve_every_unknown()
+    {
+        var database = await TestServices.CreateDatabaseAsync();
+        await using var a = await StartSilo(directoryA, database);
+        var b = await StartSilo(directoryB, database);
+        var ids = Enumerable.Range(0, 100).Select(_ => NewCustomerId("k9")).ToArray();
+        await Task.WhenAll(ids.Select(id => a.Customers.UpsertCustomerAsync(Consumer(id)).ResponseAsync));
+        // Five writes per customer, each to a cell of its own with a key of its own: 500 in all.
+        var cells = new[] { (Purpose.DirectAdvertising, Channel.Post), (Purpose.DistanceSelling, Channel.Phone), (Purpose.MarketResearch, Channel.Phone),
+            (Purpose.OtherDirectMarketing, Channel.Post), (Purpose.DirectAdvertising, Channel.AutomatedCall) };
+
+        var outcomes = new ConcurrentBag<Outcome>();
+        var hundredAcknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var load = ids.Select(async (id, i) =>
+        {
+            var client = (i % 2 == 0 ? a : b).Customers;
+            foreach (var (purpose, channel) in cells)
+            {
+                var idempotencyKey = $"k9-{id}-{(int)purpose}-{(int)channel}";
+                try
+                {
+                    await client.RecordObjectionAsync(Objection(id, Only(purpose, channel), idempotencyKey), deadline: DateTime.UtcNow.AddSeconds(60));
+                    outcomes.Add(new Outcome(id, purpose, channel, idempotencyKey, StatusCode.OK, null));
+                    if (outcomes.Count(o => o.Code == StatusCode.OK) >= 100)
+                    {
+                        hundredAcknowledged.TrySetResult();
+                    }
+                }
+                catch (RpcException error)
+                {
+                    outcomes.Add(new Outcome(id, purpose, channel, idempotencyKey, error.StatusCode, error.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason, i % 2 == 0));
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The test's channel to the killed silo is closed with it: this write was never sent.
+                    outcomes.Add(new Outcome(id, purpose, channel, idempotencyKey, StatusCode.Unavailable, "NOT_SENT"));
+                }
+            }
+        }).ToArray();
+        await hundredAcknowledged.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await b.KillAsync();
+        await Task.WhenAll(load).WaitAsync(TimeSpan.FromSeconds(180));
+
+        var byOutcome = outcomes.GroupBy(o => (o.Code, o.Reason)).ToDictionary(g => g.Key, g => g.Count());
+        output.WriteLine("kill -9 under 500 writes: " + string.Join(", ", byOutcome.Select(o => $"{o.Key.Code}/{o.Key.Reason ?? "-"}: {o.Value}")));
+        Assert.Equal(500, outcomes.Count);
+        // What the surviving silo answered is what it knows: UNAVAILABLE with NOT_RECORDED or
+        // OUTCOME_UNKNOWN (its grain died with the other silo), or a deadline; never INTERNAL or UNKNOWN.
+        Assert.DoesNotContain(outcomes, o => o.ViaSurvivor && !(o.Code is StatusCode.Unavailable && o.Reason is "NOT_RECORDED" or "OUTCOME_UNKNOWN"
+            || o.Code is StatusCode.DeadlineExceeded));
+        // Calls to the killed silo end on the client's side (its channel closed, its connection reset),
+        // never with a gateway's INTERNAL or UNKNOWN.
+        Assert.DoesNotContain(outcomes, o => o.Code is StatusCode.Internal or StatusCode.Unknown);
+        Assert.Contains(outcomes, o => o.Code != StatusCode.OK);
+
+        // "Nothing was recorded" is true: no such write is in the history, read through the survivor.
+        foreach (var notRecorded in outcomes.Where(o => o.Reason == "NOT_RECORDED"))
+        {
+            GetHistoryResponse? history = null;
+            await RetryUntilAnswered(async () => history = await a.Customers.GetHistoryAsync(new GetHistoryRequest { CustomerId = notRecorded.Id, AccessReason = "test" },
+                deadline: DateTime.UtcNow.AddSeconds(10)));
+            Assert.DoesNotContain(history!.Events, e => e.Kind == HistoryEventKind.ObjectionRecorded
+                && e.Purposes.SequenceEqual([notRecorded.Purpose]) && e.Channels.SequenceEqual([notRecorded.Channel]));
+        }
+
+        // Every write not acknowledged is retried with its key through the survivor: each lands once.
+        foreach (var failed in outcomes.Where(o => o.Code != StatusCode.OK))
+        {
+            await RetryUntilAnswered(() => a.Customers.RecordObjectionAsync(Objection(failed.Id, Only(failed.Purpose, failed.Channel), failed.Key),
+                deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
+        }
+        foreach (var id in ids)
+        {
+            var history = await a.Customers.GetHistoryAsync(new GetHistoryRequest { CustomerId = id, AccessReason = "test" });
+            var objections = history.Events.Where(e => e.Kind == HistoryEventKind.ObjectionRecorded).Select(e => (e.Purposes.Single(), e.Channels.Single())).ToList();
+            Assert.Equal(cells.Order(), objections.Order());
+        }
+        await b.DisposeAsync();
+    }
+
     private static async Task RetryUntilAnswered(Func<Task> call)
     {
         var deadline = Stopwatch.StartNew();
