@@ -71,7 +71,7 @@ public static class HistoryView
     public static string Render(IReadOnlyList<HistoryEntry> history, UiLanguage l)
     {
         var rows = string.Concat(history.OrderByDescending(h => h.Version).Select(h => $"""
-            <tr><td>{E(FinnishDates.DateTime(h.RecordedAt, l))}</td><td>{E(Kind(h.Kind, l))}</td>
+            <tr><td>{E(FinnishDates.DateTime(h.RecordedAt, l))}</td><td>{E(Kind(h.Kind, l))}{Imported(h, l)}</td>
             <td>{E(Scope(h, l))}</td><td>{E(h.Provenance.Source.Name(l))}</td><td>{E(h.Provenance.Actor)}</td>
             <td>{E(h.Provenance.Note)}</td></tr>
             """));
@@ -87,6 +87,23 @@ public static class HistoryView
             """;
     }
 
+    /// <summary>A changed profile field as the page's language names it (the history keeps the API's names).</summary>
+    public static string FieldName(string field, UiLanguage l) => field switch
+    {
+        "group" => l.T("asiakasryhmä", "customer group"),
+        "given_name" => l.T("etunimet", "given names"),
+        "family_name" => l.T("sukunimi tai yritys", "family or company name"),
+        "emails" => l.T("sähköpostiosoitteet", "email addresses"),
+        "phones" => l.T("puhelinnumerot", "phone numbers"),
+        "address" => l.T("postiosoite", "postal address"),
+        "birth_date" => l.T("syntymäaika", "birth date"),
+        "personal_identity_code" => l.T("henkilötunnus", "personal identity code"),
+        "customer_since" => l.T("asiakkuus alkanut", "customer since"),
+        "relationship_ended_at" => l.T("asiakkuus päättynyt", "relationship ended"),
+        "contact_obtained_in_sale" => l.T("yhteystiedot saatu myynnin yhteydessä", "contact obtained in a sale"),
+        _ => field,
+    };
+
     public static string Kind(HistoryKind kind, UiLanguage l) => kind switch
     {
         HistoryKind.CustomerCreated => l.T("Asiakas luotu", "Customer created"),
@@ -97,11 +114,16 @@ public static class HistoryView
         _ => kind.ToString(),
     };
 
+    /// <summary>An event from the earlier customer system: its time is when it happened there.</summary>
+    private static string Imported(HistoryEntry h, UiLanguage l) => h.ImportedAt is { } at
+        ? $"""<br><span class="muted">{E(l.T($"tuotu vanhasta järjestelmästä {FinnishDates.Date(at)}", $"imported from the earlier system {FinnishDates.Date(at)}"))}</span>"""
+        : "";
+
     private static string Scope(HistoryEntry h, UiLanguage l)
     {
         if (h.Kind is HistoryKind.CustomerCreated or HistoryKind.ProfileUpdated)
         {
-            return string.Join(", ", h.ChangedFields);
+            return string.Join(", ", h.ChangedFields.Select(f => FieldName(f, l)));
         }
         var purposes = h.Purposes.Count == Purposes.Objectable.Count ? l.T("kaikki tarkoitukset", "all purposes") : string.Join(", ", h.Purposes.Select(p => p.Name(l)));
         var channels = h.Channels.Count == Channels.All.Count ? l.T("kaikki kanavat", "all channels") : string.Join(", ", h.Channels.Select(c => c.Name(l)));
