@@ -24,10 +24,8 @@ public static class RecountTalliesCommand
         });
         var options = builder.Configuration.ReadGatewayOptions(serving: false);
         var storage = StorageProfile.For(options, builder.Configuration);
-        var (current, latest) = await storage.SchemaVersionAsync();
-        if (current < latest)
+        if (!await storage.SchemaIsCurrentAsync())
         {
-            await Console.Error.WriteLineAsync($"The database schema is at version {current}; this build needs {latest}. Run the `migrate` command first.");
             return 1;
         }
         var services = new ServiceCollection();

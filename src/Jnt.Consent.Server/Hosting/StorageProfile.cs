@@ -31,6 +31,19 @@ public sealed record StorageProfile(string Invariant, string ConnectionString, D
         return await new SchemaMigrator(Factory, ConnectionString, Dialect).MigrateAsync(toVersion, cancellationToken);
     }
 
+    /// <summary>For one-off commands: true if the schema is current; otherwise says so on stderr
+    /// (run `migrate` first) and returns false.</summary>
+    public async Task<bool> SchemaIsCurrentAsync(CancellationToken cancellationToken = default)
+    {
+        var (current, latest) = await SchemaVersionAsync(cancellationToken);
+        if (current < latest)
+        {
+            await Console.Error.WriteLineAsync($"The database schema is at version {current}; this build needs {latest}. Run the `migrate` command first.");
+            return false;
+        }
+        return true;
+    }
+
     /// <summary>The schema version the database is at, and the newest this build knows.</summary>
     public async Task<(int Current, int Latest)> SchemaVersionAsync(CancellationToken cancellationToken = default) =>
         (await new SchemaMigrator(Factory, ConnectionString, Dialect).CurrentVersionAsync(cancellationToken),

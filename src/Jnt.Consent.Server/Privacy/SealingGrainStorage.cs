@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Jnt.Consent.Abstractions.Customers;
 using Jnt.Consent.Grains.Storage;
+using Jnt.Consent.Server.Storage;
 using Jnt.Consent.Suppression.Keys;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -36,17 +37,10 @@ public sealed partial class SealingGrainStorage(
     private readonly ConditionalWeakTable<object, byte[]> activationKeys = [];
 
     /// <summary>Wraps the storage provider registered as <paramref name="name"/> (register it first).</summary>
-    public static void Decorate(IServiceCollection services, string name)
-    {
-        var registered = services.LastOrDefault(d => d.ServiceType == typeof(IGrainStorage) && d.IsKeyedService && Equals(d.ServiceKey, name))
-            ?? throw new InvalidOperationException($"No grain storage named {name} is registered.");
-        var create = registered.KeyedImplementationFactory
-            ?? throw new InvalidOperationException($"The grain storage {name} is not registered by a factory.");
-        services.Remove(registered);
-        services.AddKeyedSingleton<IGrainStorage>(name, (provider, key) => new SealingGrainStorage((IGrainStorage)create(provider, key),
+    public static void Decorate(IServiceCollection services, string name) =>
+        OutcomeReportingGrainStorage.DecorateStorage(services, name, (provider, inner) => new SealingGrainStorage(inner,
             provider.GetRequiredService<CustomerDataKeys>(), provider.GetRequiredService<Pseudonymiser>(),
             provider.GetRequiredService<Serializer>(), provider.GetRequiredService<ILogger<SealingGrainStorage>>()));
-    }
 
     /// <summary>The profile as stored beside its sealed copy: what decisions and tallies read, no personal data.</summary>
     public static CustomerProfile Redact(CustomerProfile profile) => profile with

@@ -14,15 +14,19 @@ namespace Jnt.Consent.Server.Storage;
 public sealed class OutcomeReportingGrainStorage(IGrainStorage inner) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
     /// <summary>Wraps the storage provider registered as <paramref name="name"/> (register it first).</summary>
-    public static void Decorate(IServiceCollection services, string name)
+    public static void Decorate(IServiceCollection services, string name) =>
+        // Its lifecycle registration resolves the keyed service, so it reaches the inner one through Participate.
+        DecorateStorage(services, name, (_, inner) => new OutcomeReportingGrainStorage(inner));
+
+    /// <summary>Replaces the grain storage registered as <paramref name="name"/> by a wrapper of it.</summary>
+    public static void DecorateStorage(IServiceCollection services, string name, Func<IServiceProvider, IGrainStorage, IGrainStorage> wrap)
     {
         var registered = services.LastOrDefault(d => d.ServiceType == typeof(IGrainStorage) && d.IsKeyedService && Equals(d.ServiceKey, name))
             ?? throw new InvalidOperationException($"No grain storage named {name} is registered.");
         var create = registered.KeyedImplementationFactory
             ?? throw new InvalidOperationException($"The grain storage {name} is not registered by a factory.");
         services.Remove(registered);
-        // Its lifecycle registration resolves the keyed service, so it reaches the inner one through Participate.
-        services.AddKeyedSingleton<IGrainStorage>(name, (provider, key) => new OutcomeReportingGrainStorage((IGrainStorage)create(provider, key)));
+        services.AddKeyedSingleton<IGrainStorage>(name, (provider, key) => wrap(provider, (IGrainStorage)create(provider, key)));
     }
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
