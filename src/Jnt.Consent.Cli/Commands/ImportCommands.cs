@@ -212,54 +212,75 @@ internal static class ImportCommands
                 return ExitCodes.RowsRejected;
             }
 
-            using var call = gateway.RegisterImport.ImportHistory(cancellationToken: cancellationToken);
-            ImportHistoryProgress? last = null;
-            RpcException? ended = null;
-            await using (var progress = new Progress("import history", null, parse.GetValue(quiet)))
+            // Sends the whole file once; what the gateway last said, and how the call ended.
+            async Task<(ImportHistoryProgress? Last, RpcException? Ended)> SendAsync()
             {
-                var reading = Task.Run(async () =>
+                using var call = gateway.RegisterImport.ImportHistory(cancellationToken: cancellationToken);
+                ImportHistoryProgress? last = null;
+                RpcException? ended = null;
+                await using (var progress = new Progress("import history", null, parse.GetValue(quiet)))
                 {
+                    var reading = Task.Run(async () =>
+                    {
+                        try
+                        {
+                            await foreach (var message in call.ResponseStream.ReadAllAsync(cancellationToken))
+                            {
+                                last = message;
+                                progress.Set(message.Validated ? message.CustomersDone : message.Received);
+                            }
+                        }
+                        catch (RpcException e)
+                        {
+                            ended = e;
+                        }
+                    }, cancellationToken);
                     try
                     {
-                        await foreach (var message in call.ResponseStream.ReadAllAsync(cancellationToken))
+                        await call.RequestStream.WriteAsync(new ImportHistoryRequest { Header = new ImportHistoryHeader { SkipInvalid = parse.GetValue(skipInvalid) } }, cancellationToken);
+                        using var reader = Open(path);
+                        var chunk = new ImportHistoryChunk();
+                        foreach (var (line, get, error) in HistoryRows.Rows(path, reader))
                         {
-                            last = message;
-                            progress.Set(message.Validated ? message.CustomersDone : message.Received);
+                            if (error is null && HistoryRows.Read(line, get, defaultActor).Event is { } imported)
+                            {
+                                chunk.Events.Add(imported);
+                            }
+                            if (chunk.Events.Count == 5000)
+                            {
+                                await call.RequestStream.WriteAsync(new ImportHistoryRequest { Chunk = chunk }, cancellationToken);
+                                chunk = new ImportHistoryChunk();
+                            }
                         }
-                    }
-                    catch (RpcException e)
-                    {
-                        ended = e;
-                    }
-                }, cancellationToken);
-                try
-                {
-                    await call.RequestStream.WriteAsync(new ImportHistoryRequest { Header = new ImportHistoryHeader { SkipInvalid = parse.GetValue(skipInvalid) } }, cancellationToken);
-                    using var reader = Open(path);
-                    var chunk = new ImportHistoryChunk();
-                    foreach (var (line, get, error) in HistoryRows.Rows(path, reader))
-                    {
-                        if (error is null && HistoryRows.Read(line, get, defaultActor).Event is { } imported)
-                        {
-                            chunk.Events.Add(imported);
-                        }
-                        if (chunk.Events.Count == 5000)
+                        if (chunk.Events.Count > 0)
                         {
                             await call.RequestStream.WriteAsync(new ImportHistoryRequest { Chunk = chunk }, cancellationToken);
-                            chunk = new ImportHistoryChunk();
                         }
+                        await call.RequestStream.CompleteAsync();
                     }
-                    if (chunk.Events.Count > 0)
+                    catch (RpcException)
                     {
-                        await call.RequestStream.WriteAsync(new ImportHistoryRequest { Chunk = chunk }, cancellationToken);
+                        // The gateway ended the call: its status, from the answer stream, says why.
                     }
-                    await call.RequestStream.CompleteAsync();
+                    await reading;
                 }
-                catch (RpcException)
+                return (last, ended);
+            }
+
+            // An import is safe to run again (every event is found by its content), so an unavailable
+            // gateway or storage means: send the file again, a few times, before giving up.
+            const int Attempts = 4;
+            ImportHistoryProgress? last;
+            RpcException? ended;
+            for (var attempt = 1; ; attempt++)
+            {
+                (last, ended) = await SendAsync();
+                if (ended is not { StatusCode: StatusCode.Unavailable or StatusCode.DeadlineExceeded } || attempt == Attempts)
                 {
-                    // The gateway ended the call: its status, from the answer stream, says why.
+                    break;
                 }
-                await reading;
+                await Console.Error.WriteLineAsync($"{RpcFailures.Describe(ended)}: sending the file again, attempt {attempt + 1} of {Attempts} (nothing is imported twice)");
+                await Task.Delay(TimeSpan.FromSeconds(1 << (attempt - 1)), cancellationToken);
             }
             if (ended is { StatusCode: StatusCode.InvalidArgument } invalid)
             {
@@ -270,6 +291,11 @@ internal static class ImportCommands
                 await PrintRejections(summary, [.. unreadable, .. listed]);
                 await Console.Error.WriteLineAsync("Nothing imported (use --skip-invalid to import the valid rows).");
                 return ExitCodes.RowsRejected;
+            }
+            if (ended is { StatusCode: StatusCode.Unavailable or StatusCode.DeadlineExceeded } unavailable)
+            {
+                throw new UsageException($"{RpcFailures.Describe(unavailable)}: the import did not finish after {Attempts} attempts; run the same file again to finish it (nothing is imported twice)",
+                    ExitCodes.Unavailable);
             }
             if (ended is not null)
             {

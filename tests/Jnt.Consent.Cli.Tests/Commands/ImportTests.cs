@@ -186,6 +186,25 @@ public sealed class ImportTests(GatewayFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Import_history_sends_the_file_again_while_the_gateway_is_unavailable_then_says_to_run_it_again()
+    {
+        var path = Path.Combine(directory.Path, "history-retry.csv");
+        await File.WriteAllTextAsync(path, $"""
+            customer_id,kind,purposes,channels,occurred_at
+            {Requests.NewCustomerId()},objection,all,all,2019-01-01
+            """);
+
+        // No gateway there: the file is sent four times in all, then the error says what to do.
+        var run = await CliProcess.RunAsync(["--address", $"http://127.0.0.1:{GatewayProcess.FreePort()}", "--api-key", Gateway.Keys["service"],
+            "import", "history", path, "--quiet"]);
+
+        Assert.True(run.ExitCode == 4, run.Output);
+        Assert.Contains("sending the file again, attempt 2 of 4", run.Stderr);
+        Assert.Contains("sending the file again, attempt 4 of 4", run.Stderr);
+        Assert.Contains("run the same file again to finish it (nothing is imported twice)", run.Stderr);
+    }
+
+    [Fact]
     public async Task Import_list_suppresses_its_numbers_and_reports_malformed_entries_by_position()
     {
         var (listed, other) = (Requests.NewPhone(), Requests.NewPhone());
