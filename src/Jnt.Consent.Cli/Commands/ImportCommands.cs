@@ -343,6 +343,7 @@ internal static class ImportCommands
         var kind = new Option<ContactKind>("--kind")
         {
             Description = "What it holds: email, phone, postal",
+            HelpName = "email|phone|postal",
             Required = true,
             CustomParser = r =>
             {

@@ -12,8 +12,8 @@ internal static class KeysCommands
         var command = new Command("keys", "Create, list and revoke API keys (role: admin)");
 
         var name = new Option<string>("--name") { Description = "The holder, e.g. crm-campaigns (a-z, 0-9, '-', '.')", Required = true };
-        var role = new Option<string>("--role") { Description = "campaign, service, analyst or admin", Required = true };
-        role.AcceptOnlyFromAmong("campaign", "service", "analyst", "admin");
+        var role = new Option<string>("--role") { Description = "campaign, service, analyst, admin or monitoring (Prometheus: /metrics only)", Required = true };
+        role.AcceptOnlyFromAmong("campaign", "service", "analyst", "admin", "monitoring");
         var create = new Command("create", "Create a key; it is printed on stdout once and stored nowhere else") { name, role };
         create.SetGatewayAction("admin", async (parse, gateway, cancellationToken) =>
         {

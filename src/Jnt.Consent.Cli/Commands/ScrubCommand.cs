@@ -167,7 +167,7 @@ internal static class ScrubCommand
     {
         var inv = CultureInfo.InvariantCulture;
         var rate = elapsed.TotalSeconds > 0 ? outcome.Rows / elapsed.TotalSeconds : 0;
-        to.WriteLine(string.Create(inv, $"Scrubbed {outcome.Rows:N0} rows in {elapsed.TotalSeconds:N1} s ({rate:N0} rows/s): {outcome.Allowed:N0} allowed, {outcome.Suppressed:N0} suppressed, {outcome.Rejected:N0} rejected"));
+        to.WriteLine(string.Create(inv, $"Scrubbed {outcome.Rows:N0} {(outcome.Rows == 1 ? "row" : "rows")} in {elapsed.TotalSeconds:N1} s ({rate:N0} rows/s): {outcome.Allowed:N0} allowed, {outcome.Suppressed:N0} suppressed, {outcome.Rejected:N0} rejected"));
         var width = outcome.ByReason.Keys.Select(k => k.Reason.Length).DefaultIfEmpty(0).Max();
         foreach (var ((decision, reason), count) in outcome.ByReason.OrderBy(e => e.Key.Decision).ThenByDescending(e => e.Value))
         {

@@ -132,8 +132,11 @@ public sealed class RightsAndFailureTests(GatewayFixture fixture) : IDisposable
         var check = await CliProcess.RunAsync("--address", Gateway.Address.ToString(), "--api-key", key,
             "check", "--customer-id", "020235", "--channel", "post", "--purpose", "direct-advertising");
         Assert.True(check.ExitCode == 0, check.Output);
+        var monitoring = await CliProcess.AsAsync(Gateway, "admin", "keys", "create", "--name", "cli-prometheus", "--role", "monitoring");
+        Assert.True(monitoring.ExitCode == 0, monitoring.Output);
         var list = await CliProcess.AsAsync(Gateway, "admin", "keys", "list");
         Assert.Contains("cli-test", list.Stdout);
+        Assert.Matches(@"cli-prometheus\s+monitoring", list.Stdout);
         Assert.DoesNotContain(key, list.Stdout);
     }
 }

@@ -134,7 +134,7 @@ public sealed class ScrubTests(GatewayFixture fixture) : IDisposable
         Assert.True(run.ExitCode == 0, run.Output);
         var output = Read(run.Stdout);
         Assert.Equal(["", email, "allowed", "business-opt-out", "7"], output[1].Fields);
-        Assert.Contains("Scrubbed 1 rows", run.Stderr);   // the summary goes to stderr when the CSV takes stdout
+        Assert.Contains("Scrubbed 1 row in", run.Stderr);   // the summary goes to stderr when the CSV takes stdout
     }
 
     [Fact]

@@ -47,6 +47,11 @@ public sealed class ArgumentParsingTests
         Assert.NotEmpty(Errors("seed"));                                      // no --customers
         Assert.NotEmpty(Errors("seed", "--customers", "0"));
         Assert.NotEmpty(Errors("keys", "create", "--name", "x", "--role", "root"));
+        // Every role the gateway has, monitoring (Prometheus) included.
+        foreach (var role in new[] { "campaign", "service", "analyst", "admin", "monitoring" })
+        {
+            Assert.Empty(Errors("keys", "create", "--name", "x", "--role", role));
+        }
         Assert.Empty(Errors("customer", "show", "020235", "--reason", "customer called"));
         Assert.Empty(Errors("import", "list", "l.txt", "--name", "robinson-phone", "--kind", "phone", "--channels", "phone,automated-call"));
     }
