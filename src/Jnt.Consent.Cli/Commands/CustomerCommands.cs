@@ -1,4 +1,5 @@
 using Jnt.Consent.Cli.Connection;
+using Jnt.Consent.Cli.Csv;
 using System.CommandLine;
 using System.Globalization;
 using Google.Protobuf;
@@ -15,6 +16,7 @@ internal static class CustomerCommands
     public static Command Create()
     {
         var command = new Command("customer", "Read and change one customer (role: service)");
+        command.Subcommands.Add(CreateCustomer());
         command.Subcommands.Add(Show());
         command.Subcommands.Add(History());
         command.Subcommands.Add(Change("consent", "Record consent for purposes on channels (lifts an earlier objection for them)"));
@@ -144,6 +146,55 @@ internal static class CustomerCommands
             Console.WriteLine(result.Replayed
                 ? $"{what} earlier with this idempotency key; nothing new written (customer {customerId}, version {result.Version})"
                 : $"{what} for customer {customerId}: version {result.Version}, at {Time(result.RecordedAt)}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>One customer from options, validated as a row of `import customers` is (the same parsers).</summary>
+    private static Command CreateCustomer()
+    {
+        var id = CustomerId();
+        var group = new Option<string>("--group") { Description = "consumer or business", Required = true };
+        group.AcceptOnlyFromAmong("consumer", "business");
+        var givenName = new Option<string?>("--given-name") { Description = "Given names" };
+        var familyName = new Option<string?>("--family-name") { Description = "Family name, or the company's name" };
+        var emails = new Option<string[]>("--email") { Description = "An email address (repeat for several)", AllowMultipleArgumentsPerToken = false };
+        var phones = new Option<string[]>("--phone") { Description = "A phone number, +358… or 040… (repeat for several)", AllowMultipleArgumentsPerToken = false };
+        var street = new Option<string?>("--street") { Description = "Street address" };
+        var postalCode = new Option<string?>("--postal-code") { Description = "Postal code" };
+        var city = new Option<string?>("--city") { Description = "Post office" };
+        var since = new Option<string?>("--customer-since") { Description = "When the customer relationship started (YYYY-MM-DD; default: now)" };
+        var inSale = new Option<bool>("--contact-obtained-in-sale") { Description = "The contact details were obtained in a sale (soft opt-in, §200(2))" };
+        var actor = new Option<string>("--actor") { Description = "Who records it", DefaultValueFactory = _ => Environment.UserName };
+        var command = new Command("create", "Create a customer (or update its profile): the same checks as a row of import customers")
+        {
+            id, group, givenName, familyName, emails, phones, street, postalCode, city, since, inSale, actor,
+        };
+        command.SetGatewayAction("service", async (parse, gateway, cancellationToken) =>
+        {
+            (string Column, string Value)[] cells =
+            [
+                ("customer_id", parse.GetValue(id)!), ("group", parse.GetValue(group)!),
+                ("given_name", parse.GetValue(givenName) ?? ""), ("family_name", parse.GetValue(familyName) ?? ""),
+                ("emails", string.Join(';', parse.GetValue(emails) ?? [])), ("phones", string.Join(';', parse.GetValue(phones) ?? [])),
+                ("street", parse.GetValue(street) ?? ""), ("postal_code", parse.GetValue(postalCode) ?? ""), ("city", parse.GetValue(city) ?? ""),
+                ("customer_since", parse.GetValue(since) ?? ""), ("contact_obtained_in_sale", parse.GetValue(inSale) ? "true" : ""),
+            ];
+            var provenance = new Provenance { Source = ConsentSource.CustomerService, Actor = parse.GetValue(actor)! };
+            var rows = new CustomerRows(new CsvHeader([.. cells.Select(c => c.Column)]), provenance, DateTimeOffset.UtcNow);
+            var (request, errors) = rows.Read(new CsvRecord([.. cells.Select(c => c.Value)], 1));
+            if (request is null)
+            {
+                // Named as the options are: "emails[0]: …" is --email's first value.
+                throw new UsageException(string.Join("; ", errors.Select(e => "--" + e.Replace('_', '-').Replace("emails", "email", StringComparison.Ordinal).Replace("phones", "phone", StringComparison.Ordinal))));
+            }
+            request.Options = new WriteOptions { IdempotencyKey = Gateway.NewIdempotencyKey() };
+            var response = await RpcFailures.NamingKey(request.Options.IdempotencyKey, async () =>
+                await gateway.Customers.UpsertCustomerAsync(request, cancellationToken: cancellationToken));
+            Console.WriteLine(response.Created
+                ? $"Customer {request.CustomerId} created: version {response.Result.Version}"
+                : $"Customer {request.CustomerId} updated: version {response.Result.Version}");
             return ExitCodes.Ok;
         });
         return command;

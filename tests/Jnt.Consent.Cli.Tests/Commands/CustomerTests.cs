@@ -57,6 +57,29 @@ public sealed class CustomerTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task Create_makes_a_customer_with_the_checks_of_an_import_row()
+    {
+        var id = Requests.NewCustomerId();
+        var (email, phone) = (Requests.NewEmail(), Requests.NewPhone());
+
+        var bad = await CliProcess.AsAsync(Gateway, "service", "customer", "create", id, "--group", "consumer", "--email", "not-an-address", "--phone", phone);
+        Assert.True(bad.ExitCode == 1, bad.Output);
+        Assert.Contains("--email[0]:", bad.Stderr);
+        var missing = await Requests.Fails(() => Gateway.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id, AccessReason = "test" }).ResponseAsync);
+        Assert.Equal(Grpc.Core.StatusCode.NotFound, missing.StatusCode);
+
+        var created = await CliProcess.AsAsync(Gateway, "service", "customer", "create", id, "--group", "consumer",
+            "--given-name", "Maija", "--family-name", "Mehiläinen", "--email", email, "--phone", phone,
+            "--street", "Alholminkatu 3", "--postal-code", "68600", "--city", "Pietarsaari", "--actor", "agent-7");
+        Assert.True(created.ExitCode == 0, created.Output);
+        Assert.Contains($"Customer {id} created: version 1", created.Stdout);
+        var stored = await Gateway.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = id, AccessReason = "test" });
+        Assert.Equal(("Maija", "Mehiläinen", email, "68600"), (stored.GivenName, stored.FamilyName, stored.Emails.Single(), stored.Address.PostalCode));
+        var history = await Gateway.Customers.GetHistoryAsync(new GetHistoryRequest { CustomerId = id, AccessReason = "test" });
+        Assert.Equal((ConsentSource.CustomerService, "agent-7"), (history.Events[0].Provenance.Source, history.Events[0].Provenance.Actor));
+    }
+
+    [Fact]
     public async Task Consent_with_an_expiry_and_a_withdrawal_change_the_answer()
     {
         var id = Requests.NewCustomerId();
