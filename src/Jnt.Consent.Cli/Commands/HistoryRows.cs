@@ -27,39 +27,7 @@ internal static class HistoryRows
             "objection" => HistoryEventKind.ObjectionRecorded,
             _ => Error(errors, "kind: must be consent, withdrawal or objection", HistoryEventKind.Unspecified),
         };
-        imported.Scope = new Scope();
-        var purposes = Many(get("purposes"));
-        if (purposes is ["all"])
-        {
-            imported.Scope.AllPurposes = true;
-        }
-        foreach (var name in purposes.Where(_ => !imported.Scope.AllPurposes))
-        {
-            if (Names.TryPurpose(name, out var purpose))
-            {
-                imported.Scope.Purposes.Add(purpose);
-            }
-            else
-            {
-                errors.Add($"purposes: \"{name}\" is not a purpose ({string.Join(", ", Names.Purposes)}, or all)");
-            }
-        }
-        var channels = Many(get("channels"));
-        if (channels is ["all"])
-        {
-            imported.Scope.AllChannels = true;
-        }
-        foreach (var name in channels.Where(_ => !imported.Scope.AllChannels))
-        {
-            if (Names.TryChannel(name, out var channel))
-            {
-                imported.Scope.Channels.Add(channel);
-            }
-            else
-            {
-                errors.Add($"channels: \"{name}\" is not a channel ({string.Join(", ", Names.Channels)}, or all)");
-            }
-        }
+        imported.Scope = ScopeOptions.ScopeOf(Many(get("purposes")), Many(get("channels")), errors);
         if (CustomerRows.Instant(get("occurred_at"), "occurred_at", errors) is { } occurred)
         {
             imported.OccurredAt = Timestamp.FromDateTimeOffset(occurred);

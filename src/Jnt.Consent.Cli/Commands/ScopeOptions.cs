@@ -56,26 +56,43 @@ internal sealed class ScopeOptions
 
     public Scope Scope(ParseResult parse)
     {
-        var scope = new Scope();
-        var purposes = CommonOptions.Split(parse.GetValue(Purposes) ?? []).ToList();
-        if (purposes is ["all"])
+        var errors = new List<string>();
+        var scope = ScopeOf(CommonOptions.Split(parse.GetValue(Purposes) ?? []).ToList(), CommonOptions.Split(parse.GetValue(Channels) ?? []).ToList(), errors);
+        return errors.Count == 0 ? scope : throw new UsageException("--" + string.Join("; --", errors));
+    }
+
+    /// <summary>Purpose and channel names (or "all") as a scope; each unknown name is one error, "purposes: …" or "channels: …".</summary>
+    public static Scope ScopeOf(IReadOnlyList<string> purposes, IReadOnlyList<string> channels, List<string> errors)
+    {
+        var scope = new Scope { AllPurposes = purposes is ["all"], AllChannels = channels is ["all"] };
+        if (!scope.AllPurposes)
         {
-            scope.AllPurposes = true;
+            scope.Purposes.AddRange(Parse<Purpose>(purposes, "purposes", "purpose", Names.TryPurpose, Names.Purposes, errors));
         }
-        else
+        if (!scope.AllChannels)
         {
-            scope.Purposes.AddRange(purposes.Select(Names.ParsePurpose));
-        }
-        var channels = CommonOptions.Split(parse.GetValue(Channels) ?? []).ToList();
-        if (channels is ["all"])
-        {
-            scope.AllChannels = true;
-        }
-        else
-        {
-            scope.Channels.AddRange(channels.Select(Names.ParseChannel));
+            scope.Channels.AddRange(Parse<Channel>(channels, "channels", "channel", Names.TryChannel, Names.Channels, errors));
         }
         return scope;
+    }
+
+    private delegate bool TryParse<T>(string text, out T value);
+
+    private static List<T> Parse<T>(IReadOnlyList<string> names, string field, string what, TryParse<T> tryParse, IEnumerable<string> known, List<string> errors)
+    {
+        var values = new List<T>();
+        foreach (var name in names)
+        {
+            if (tryParse(name, out var value))
+            {
+                values.Add(value);
+            }
+            else
+            {
+                errors.Add($"{field}: \"{name}\" is not a {what}: one of {string.Join(", ", known)}, or all");
+            }
+        }
+        return values;
     }
 
     public Provenance Provenance(ParseResult parse)

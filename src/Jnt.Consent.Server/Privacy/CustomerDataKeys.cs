@@ -29,21 +29,18 @@ public sealed class CustomerDataKeys(Database database, KeyEncryptionKeys keks) 
     public async Task<byte[]> GetOrCreateAsync(HashKey customer, CancellationToken cancellationToken = default)
     {
         var hash = customer.ToArray();
-        if (await ReadAsync(customer, cancellationToken) is not { } row)
+        // Asked for a customer whose state holds no key yet (new, or stored before sealing): offer a
+        // new key; if one exists (another writer's, or an earlier one), the stored key is the key.
+        await using (var connection = await database.OpenAsync(cancellationToken))
         {
-            var created = RandomNumberGenerator.GetBytes(KeySize);
-            await using (var connection = await database.OpenAsync(cancellationToken))
-            {
-                await using var insert = Database.Command(connection, """
-                    INSERT INTO jnt_customer_key (customer_hash, kek_id, wrapped_key) VALUES (@hash, @kek, @wrapped)
-                    ON CONFLICT (customer_hash) DO NOTHING
-                    """, null, ("@hash", hash), ("@kek", keks.CurrentId), ("@wrapped", keks.Wrap(created, hash)));
-                await insert.ExecuteNonQueryAsync(cancellationToken);
-            }
-            // Another writer may have created one first: the stored key is the key.
-            row = await ReadAsync(customer, cancellationToken)
-                ?? throw new InvalidOperationException("a customer data key was created and then not found");
+            await using var insert = Database.Command(connection, """
+                INSERT INTO jnt_customer_key (customer_hash, kek_id, wrapped_key) VALUES (@hash, @kek, @wrapped)
+                ON CONFLICT (customer_hash) DO NOTHING
+                """, null, ("@hash", hash), ("@kek", keks.CurrentId), ("@wrapped", keks.Wrap(RandomNumberGenerator.GetBytes(KeySize), hash)));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
         }
+        var row = await ReadAsync(customer, cancellationToken)
+            ?? throw new InvalidOperationException("a customer data key was created and then not found");
         return keks.Unwrap(row.KeyId, row.Wrapped, hash)
             ?? throw new InvalidOperationException($"a customer's data key is wrapped under the key-encryption key {row.KeyId}, which is not configured");
     }
